@@ -151,7 +151,8 @@ impl<'a> Strings<'a> {
             return if nullable {
                 Ok(None)
             } else {
-                Err(DecodeError::new(K::NullString { what }, offset, "RB-3.8"))
+                let rule = if what == "removed attribute name" { "RB-2.6" } else { "RB-3.8" };
+                Err(DecodeError::new(K::NullString { what }, offset, rule))
             };
         }
         let count = self.spans.len();

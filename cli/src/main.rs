@@ -1,0 +1,221 @@
+//! `brasa`: the command-line program of the Brasa project.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use brasa_protocol::render_batch::{self, Limits, RenderBatch};
+use clap::{Parser, Subcommand};
+
+/// Brasa: the specification, reference implementation and conformance suite of Blazor's
+/// render-batch and event protocol.
+#[derive(Parser)]
+#[command(name = "brasa", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read a render batch and print its canonical JSON form (spec/render-batch.md §6).
+    ///
+    /// On invalid input, exits with status 1 and prints the error kind, the byte offset and the
+    /// requirement id on stderr.
+    Decode {
+        /// Read hex text (either case; whitespace ignored) instead of binary.
+        #[arg(long)]
+        hex: bool,
+        /// Print a human-readable listing instead of JSON.
+        #[arg(long)]
+        text: bool,
+        /// The batch; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+    },
+    /// Read a canonical JSON form and write the exact bytes of the render batch.
+    Encode {
+        /// Write lower-case hex with one final newline instead of binary.
+        #[arg(long)]
+        hex: bool,
+        /// The JSON form; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+    },
+    /// Run and manage the conformance vectors.
+    Conformance {
+        #[command(subcommand)]
+        command: ConformanceCommand,
+    },
+    /// Print a JSON Schema: of the canonical render-batch form, or of a conformance vector file.
+    Schema {
+        /// Which schema.
+        #[arg(value_parser = ["render-batch", "vector"])]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConformanceCommand {
+    /// Run the vector suites, print one line per failure and a closing `N passed, N failed`.
+    ///
+    /// Exits with status 1 when any vector fails.
+    Run {
+        /// Run only this suite (repeatable); all suites by default.
+        #[arg(long = "suite", value_name = "NAME")]
+        suites: Vec<String>,
+        /// Write `report.json` and `junit.xml` into this directory.
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Where the vectors are (default: the ones shipped with Brasa).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+    /// List the suites and how many vectors each holds.
+    List {
+        /// Where the vectors are (default: the ones shipped with Brasa).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+    },
+}
+
+fn read_input(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+        }
+        _ => {
+            let mut data = Vec::new();
+            std::io::stdin().read_to_end(&mut data).context("cannot read standard input")?;
+            Ok(data)
+        }
+    }
+}
+
+/// Parses hex text: either case, ASCII whitespace anywhere ignored.
+fn parse_hex(text: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let digits: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        bail!("hex input has an odd number of digits ({})", digits.len());
+    }
+    let value = |d: u8, at: usize| -> anyhow::Result<u8> {
+        (d as char).to_digit(16).map(|v| v as u8).with_context(|| format!("not a hex digit: {:?} (digit {at})", d as char))
+    };
+    digits.chunks(2).enumerate().map(|(i, pair)| Ok(value(pair[0], 2 * i)? << 4 | value(pair[1], 2 * i + 1)?)).collect()
+}
+
+enum Failure {
+    /// Invalid input: message already printed.
+    Invalid,
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::Decode { hex, text, file } => {
+            let raw = read_input(file.as_ref())?;
+            let bytes = if hex { parse_hex(&raw)? } else { raw };
+            let batch = match render_batch::validate(&bytes, &Limits::DEFAULT) {
+                Ok(view) => view.to_owned_batch(),
+                Err(e) => {
+                    eprintln!(
+                        "brasa: invalid render batch: {} at byte offset {} ({}): {}",
+                        e.kind.name(),
+                        e.offset,
+                        e.requirement,
+                        e.kind
+                    );
+                    return Err(Failure::Invalid);
+                }
+            };
+            if text {
+                stdout.write_all(render_batch::describe(&batch).as_bytes()).context("cannot write")?;
+            } else {
+                serde_json::to_writer_pretty(&mut stdout, &batch).context("cannot write")?;
+                stdout.write_all(b"\n").context("cannot write")?;
+            }
+        }
+        Command::Encode { hex, file } => {
+            let raw = read_input(file.as_ref())?;
+            let batch: RenderBatch = match serde_json::from_slice(&raw) {
+                Ok(batch) => batch,
+                Err(e) => {
+                    eprintln!(
+                        "brasa: invalid canonical JSON form (RB-6.1): {e} (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    );
+                    return Err(Failure::Invalid);
+                }
+            };
+            let bytes = render_batch::encode(&batch);
+            if hex {
+                let mut text = String::with_capacity(bytes.len() * 2 + 1);
+                for b in &bytes {
+                    text.push_str(&format!("{b:02x}"));
+                }
+                text.push('\n');
+                stdout.write_all(text.as_bytes()).context("cannot write")?;
+            } else {
+                stdout.write_all(&bytes).context("cannot write")?;
+            }
+        }
+        Command::Conformance { command: ConformanceCommand::Run { suites, report, vectors } } => {
+            let dir = vectors.unwrap_or_else(brasa_conformance::default_vectors_dir);
+            let result = brasa_conformance::run(&dir, &suites).map_err(anyhow::Error::from)?;
+            for outcome in result.outcomes.iter().filter(|o| !o.passed) {
+                writeln!(
+                    stdout,
+                    "FAIL {} [{}]: {}",
+                    outcome.id,
+                    outcome.requirements.join(" "),
+                    outcome.message.as_deref().unwrap_or("")
+                )
+                .context("cannot write")?;
+            }
+            if let Some(dir) = report {
+                std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                let json = serde_json::to_string_pretty(&result.to_json()).context("cannot serialise report")?;
+                std::fs::write(dir.join("report.json"), json + "\n").context("cannot write report.json")?;
+                std::fs::write(dir.join("junit.xml"), result.to_junit()).context("cannot write junit.xml")?;
+            }
+            writeln!(stdout, "{}", result.summary()).context("cannot write")?;
+            if result.failed() > 0 {
+                return Err(Failure::Invalid);
+            }
+        }
+        Command::Conformance { command: ConformanceCommand::List { vectors } } => {
+            let dir = vectors.unwrap_or_else(brasa_conformance::default_vectors_dir);
+            for suite in brasa_conformance::SUITES {
+                let count = brasa_conformance::load_suite(&dir, suite).map_err(anyhow::Error::from)?.len();
+                writeln!(stdout, "{suite}: {count} vectors").context("cannot write")?;
+            }
+        }
+        Command::Schema { name } => {
+            let schema = match name.as_str() {
+                "render-batch" => schemars::schema_for!(RenderBatch),
+                _ => schemars::schema_for!(brasa_conformance::Vector),
+            };
+            serde_json::to_writer_pretty(&mut stdout, &schema).context("cannot write")?;
+            stdout.write_all(b"\n").context("cannot write")?;
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid) => ExitCode::from(1),
+        Err(Failure::Other(e)) => {
+            eprintln!("brasa: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

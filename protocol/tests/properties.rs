@@ -1,0 +1,251 @@
+//! Property tests of the render-batch codec (RB-6.3): for batches that obey the rules, encoding
+//! then decoding is the identity and decoding then encoding reproduces the bytes; for arbitrary
+//! bytes, the reader never panics and whatever it accepts re-encodes to the same bytes.
+
+use brasa_protocol::render_batch::{self, Diff, Edit, Frame, Limits, RenderBatch};
+use proptest::prelude::*;
+
+/// A pool small enough that values repeat, so that deduplication (RB-5.6) is exercised:
+/// empty, whitespace-only (ASCII and Unicode), names, multi-byte text.
+const POOL: &[&str] = &["", " ", "\t\n", "\u{a0}", "\u{3000}", "div", "class", "x", "é", "日本", "🙂", "onclick", "a b"];
+
+fn pooled() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(POOL).prop_map(str::to_owned),
+        1 => "[a-z ]{0,3}",
+        1 => any::<String>().prop_map(|s| s.chars().take(6).collect()),
+    ]
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Element { name: String, attributes: Vec<Attribute>, children: Vec<Node>, capture: Option<String> },
+    Text(String),
+    Markup(String),
+    Component { id: i32, parameters: Vec<Attribute>, extras: u8 },
+    Region(Vec<Node>),
+}
+
+#[derive(Debug, Clone)]
+struct Attribute {
+    name: String,
+    value: Option<String>,
+    handler: u64,
+}
+
+fn attribute() -> impl Strategy<Value = Attribute> {
+    (pooled(), prop::option::of(pooled()), prop_oneof![3 => Just(0u64), 1 => 1..u64::MAX])
+        .prop_map(|(name, value, handler)| Attribute { name, value: if handler != 0 { None } else { value }, handler })
+}
+
+fn node() -> impl Strategy<Value = Node> {
+    let leaf = prop_oneof![
+        pooled().prop_map(Node::Text),
+        pooled().prop_map(Node::Markup),
+        (0..1000i32, prop::collection::vec(attribute(), 0..3), 0u8..4)
+            .prop_map(|(id, parameters, extras)| Node::Component { id, parameters, extras }),
+    ];
+    leaf.prop_recursive(4, 40, 4, |inner| {
+        prop_oneof![
+            (pooled(), prop::collection::vec(attribute(), 0..3), prop::collection::vec(inner.clone(), 0..4), prop::option::of(pooled()))
+                .prop_map(|(name, attributes, children, capture)| Node::Element { name, attributes, children, capture }),
+            prop::collection::vec(inner, 0..3).prop_map(Node::Region),
+        ]
+    })
+}
+
+fn attribute_frame(a: &Attribute) -> Frame {
+    Frame::Attribute { name: a.name.clone(), value: a.value.clone(), event_handler_id: a.handler }
+}
+
+fn flatten(node: &Node, out: &mut Vec<Frame>) {
+    let start = out.len();
+    match node {
+        Node::Element { name, attributes, children, capture } => {
+            out.push(Frame::Element { subtree_length: 0, name: name.clone() });
+            out.extend(attributes.iter().map(attribute_frame));
+            if let Some(id) = capture {
+                out.push(Frame::ElementReferenceCapture { id: id.clone() });
+            }
+            for child in children {
+                flatten(child, out);
+            }
+        }
+        Node::Text(text) => out.push(Frame::Text { content: text.clone() }),
+        Node::Markup(markup) => out.push(Frame::Markup { content: markup.clone() }),
+        Node::Component { id, parameters, extras } => {
+            out.push(Frame::Component { subtree_length: 0, component_id: *id });
+            out.extend(parameters.iter().map(attribute_frame));
+            for i in 0..*extras {
+                out.push(match i % 3 {
+                    0 => Frame::ComponentReferenceCapture,
+                    1 => Frame::ComponentRenderMode,
+                    _ => Frame::NamedEvent,
+                });
+            }
+        }
+        Node::Region(children) => {
+            out.push(Frame::Region { subtree_length: 0 });
+            for child in children {
+                flatten(child, out);
+            }
+        }
+    }
+    let length = (out.len() - start) as i32;
+    match &mut out[start] {
+        Frame::Element { subtree_length, .. } | Frame::Component { subtree_length, .. } | Frame::Region { subtree_length } => {
+            *subtree_length = length
+        }
+        _ => {}
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Prepend(i32, usize),
+    Remove(i32),
+    SetAttribute(i32, usize),
+    RemoveAttribute(i32, String),
+    UpdateText(i32, usize),
+    UpdateMarkup(i32, usize),
+    Step(i32, Vec<Op>),
+    Permutation(Vec<(i32, i32)>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let leaf = prop_oneof![
+        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::Prepend(s, f)),
+        (0..50i32).prop_map(Op::Remove),
+        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::SetAttribute(s, f)),
+        (0..50i32, pooled()).prop_map(|(s, n)| Op::RemoveAttribute(s, n)),
+        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::UpdateText(s, f)),
+        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::UpdateMarkup(s, f)),
+        prop::collection::vec((0..50i32, 0..50i32), 1..4).prop_map(Op::Permutation),
+    ];
+    leaf.prop_recursive(3, 30, 4, |inner| (0..50i32, prop::collection::vec(inner, 0..4)).prop_map(|(s, ops)| Op::Step(s, ops)))
+}
+
+/// Picks the `pick`-th frame (modulo) whose type fits, if any (RB-2.10).
+fn pick(frames: &[Frame], pick: usize, fits: impl Fn(&Frame) -> bool) -> Option<i32> {
+    let candidates: Vec<usize> = frames.iter().enumerate().filter(|(_, f)| fits(f)).map(|(i, _)| i).collect();
+    (!candidates.is_empty()).then(|| candidates[pick % candidates.len()] as i32)
+}
+
+fn lower(ops: &[Op], frames: &[Frame], out: &mut Vec<Edit>) {
+    for op in ops {
+        match op {
+            Op::Prepend(s, f) => {
+                let fits = |f: &Frame| {
+                    matches!(f, Frame::Element { .. } | Frame::Text { .. } | Frame::Component { .. } | Frame::Region { .. } | Frame::Markup { .. })
+                };
+                if let Some(i) = pick(frames, *f, fits) {
+                    out.push(Edit::PrependFrame { sibling_index: *s, reference_frame_index: i });
+                }
+            }
+            Op::Remove(s) => out.push(Edit::RemoveFrame { sibling_index: *s }),
+            Op::SetAttribute(s, f) => {
+                if let Some(i) = pick(frames, *f, |f| matches!(f, Frame::Attribute { .. })) {
+                    out.push(Edit::SetAttribute { sibling_index: *s, reference_frame_index: i });
+                }
+            }
+            Op::RemoveAttribute(s, name) => out.push(Edit::RemoveAttribute { sibling_index: *s, name: name.clone() }),
+            Op::UpdateText(s, f) => {
+                if let Some(i) = pick(frames, *f, |f| matches!(f, Frame::Text { .. })) {
+                    out.push(Edit::UpdateText { sibling_index: *s, reference_frame_index: i });
+                }
+            }
+            Op::UpdateMarkup(s, f) => {
+                if let Some(i) = pick(frames, *f, |f| matches!(f, Frame::Markup { .. })) {
+                    out.push(Edit::UpdateMarkup { sibling_index: *s, reference_frame_index: i });
+                }
+            }
+            Op::Step(s, inner) => {
+                out.push(Edit::StepIn { sibling_index: *s });
+                lower(inner, frames, out);
+                out.push(Edit::StepOut);
+            }
+            Op::Permutation(moves) => {
+                for (from, to) in moves {
+                    out.push(Edit::PermutationListEntry { sibling_index: *from, move_to_sibling_index: *to });
+                }
+                out.push(Edit::PermutationListEnd);
+            }
+        }
+    }
+}
+
+fn batch() -> impl Strategy<Value = RenderBatch> {
+    (
+        prop::collection::vec(node(), 0..6),
+        prop::collection::vec(attribute(), 0..3),
+        prop::collection::vec((0..100i32, prop::collection::vec(op(), 0..5)), 0..4),
+        prop::collection::vec(0..1000i32, 0..4),
+        prop::collection::vec(1..=u64::MAX, 0..4),
+    )
+        .prop_map(|(nodes, loose_attributes, diffs, disposed_components, disposed_handlers)| {
+            let mut frames = Vec::new();
+            for node in &nodes {
+                flatten(node, &mut frames);
+            }
+            // Attribute frames on their own, as SetAttribute edits reference them.
+            frames.extend(loose_attributes.iter().map(attribute_frame));
+            let updated_components = diffs
+                .iter()
+                .map(|(component_id, ops)| {
+                    let mut edits = Vec::new();
+                    lower(ops, &frames, &mut edits);
+                    Diff { component_id: *component_id, edits }
+                })
+                .collect();
+            RenderBatch {
+                updated_components,
+                reference_frames: frames,
+                disposed_component_ids: disposed_components,
+                disposed_event_handler_ids: disposed_handlers,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// RB-6.3: a batch that obeys the rules encodes to bytes that decode back to it, and those
+    /// bytes re-encode identically; the JSON form round-trips too.
+    #[test]
+    fn encode_then_decode_is_identity(batch in batch()) {
+        let bytes = render_batch::encode(&batch);
+        let decoded = render_batch::decode(&bytes).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        prop_assert_eq!(&decoded, &batch);
+        prop_assert_eq!(render_batch::encode(&decoded), bytes);
+        let json = serde_json::to_string(&batch).unwrap();
+        prop_assert_eq!(serde_json::from_str::<RenderBatch>(&json).unwrap(), batch);
+    }
+
+    /// RB-1.4, RB-6.3: arbitrary bytes never panic the reader; anything accepted re-encodes exactly.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        if let Ok(batch) = render_batch::decode_with_limits(&bytes, &Limits::DEFAULT) {
+            prop_assert_eq!(render_batch::encode(&batch), bytes);
+        }
+    }
+
+    /// RB-1.4, RB-6.3: corrupting one word of a valid batch never panics the reader, and whatever
+    /// it still accepts re-encodes to exactly the corrupted bytes.
+    #[test]
+    fn corrupted_batches_never_panic(batch in batch(), at in any::<usize>(), word in any::<i32>()) {
+        let mut bytes = render_batch::encode(&batch);
+        let at = at % (bytes.len() - 3);
+        bytes[at..at + 4].copy_from_slice(&word.to_le_bytes());
+        if let Ok(decoded) = render_batch::decode(&bytes) {
+            prop_assert_eq!(render_batch::encode(&decoded), bytes);
+        }
+    }
+
+    /// RB-1.4: truncating a valid batch anywhere is rejected, never a panic.
+    #[test]
+    fn truncated_batches_are_rejected(batch in batch(), cut in any::<usize>()) {
+        let bytes = render_batch::encode(&batch);
+        let cut = cut % bytes.len();
+        prop_assert!(render_batch::decode(&bytes[..cut]).is_err());
+    }
+}
