@@ -16,6 +16,9 @@ pub struct Limits {
     pub max_strings: usize,
     /// Longest string, in UTF-8 bytes.
     pub max_string_bytes: usize,
+    /// Most bytes of strings summed over every reference to them: a short batch can refer to one
+    /// long string many times, and its owned or JSON form holds a copy per reference.
+    pub max_expanded_string_bytes: usize,
     /// Deepest nesting of subtrees (elements, components, regions) among the reference frames,
     /// and of `StepIn` edits within a diff.
     pub max_depth: usize,
@@ -31,6 +34,7 @@ impl Limits {
         max_reference_frames: 1 << 24,
         max_strings: 1 << 24,
         max_string_bytes: 16 * 1024 * 1024,
+        max_expanded_string_bytes: 256 * 1024 * 1024,
         max_depth: 1024,
     };
 
@@ -42,6 +46,7 @@ impl Limits {
         max_reference_frames: usize::MAX,
         max_strings: usize::MAX,
         max_string_bytes: usize::MAX,
+        max_expanded_string_bytes: usize::MAX,
         max_depth: usize::MAX,
     };
 }

@@ -129,7 +129,13 @@ struct Strings<'a> {
     spans: Vec<(u32, u32)>,
     next_new: usize,
     deduplicated: Vec<bool>,
+    /// Whether each string is whitespace-only: 0 not yet known, 1 no, 2 yes. Cached so that a
+    /// long string shared by many text frames is scanned once, not once per reference.
+    whitespace: Vec<u8>,
     dedup_map: FxHashMap<&'a str, u32>,
+    /// Sum of the lengths of all string references: the size of the owned form's strings.
+    expanded: usize,
+    max_expanded: usize,
 }
 
 impl<'a> Strings<'a> {
@@ -161,10 +167,23 @@ impl<'a> Strings<'a> {
         }
         let idx = index as usize;
         let text = self.text(idx);
+        self.expanded += text.len();
+        if self.expanded > self.max_expanded {
+            return Err(DecodeError::new(
+                K::LimitExceeded { what: "bytes of referenced strings", count: self.expanded, limit: self.max_expanded },
+                offset,
+                "RB-1.5",
+            ));
+        }
         let shareable = match dedup {
             Dedup::Always => true,
             Dedup::IfEmpty => text.is_empty(),
-            Dedup::IfWhitespace => is_whitespace_only(text),
+            Dedup::IfWhitespace => {
+                if self.whitespace[idx] == 0 {
+                    self.whitespace[idx] = if is_whitespace_only(text) { 2 } else { 1 };
+                }
+                self.whitespace[idx] == 2
+            }
             Dedup::Never => false,
         };
         let bad = |detail| Err(DecodeError::new(K::NonCanonicalStrings { index: idx, detail }, offset, "RB-5.8"));
@@ -471,7 +490,10 @@ impl<'a> Validator<'a, '_> {
             spans,
             next_new: 0,
             deduplicated: vec![false; layout.string_count],
+            whitespace: vec![0; layout.string_count],
             dedup_map: FxHashMap::default(),
+            expanded: 0,
+            max_expanded: self.limits.max_expanded_string_bytes,
         })
     }
 
@@ -957,5 +979,104 @@ impl<'a> DiffView<'a> {
                 EditType::PermutationListEnd => Edit::PermutationListEnd,
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render_batch::{encode, types::Frame};
+
+    fn batch_of(frames: Vec<Frame>) -> Vec<u8> {
+        encode(&RenderBatch { reference_frames: frames, ..Default::default() })
+    }
+
+    #[test]
+    fn a_long_string_shared_many_times_is_bounded_by_the_expansion_limit() {
+        // RB-1.5: 2,000 element frames share one 100 KB name: 140 KB of input, 200 MB of owned form.
+        let name = "n".repeat(100_000);
+        let frames = (0..2000).map(|_| Frame::Element { subtree_length: 1, name: name.clone() }).collect();
+        let bytes = batch_of(frames);
+        assert!(bytes.len() < 150_000);
+        let limits = Limits { max_expanded_string_bytes: 10_000_000, ..Limits::DEFAULT };
+        let error = validate(&bytes, &limits).unwrap_err();
+        assert_eq!(error.kind.name(), "limit_exceeded");
+        assert_eq!(error.requirement, "RB-1.5");
+        assert!(validate(&bytes, &Limits::UNLIMITED).is_ok());
+    }
+
+    /// Bytes of a batch with `count` text frames that all share string 0, `text` (built by hand:
+    /// the owned form would hold `count` copies).
+    fn shared_text_batch(text: &str, count: usize) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&0i32.to_le_bytes()); // no diffs
+        b.extend_from_slice(&(count as i32).to_le_bytes());
+        for _ in 0..count {
+            b.extend_from_slice(&2i32.to_le_bytes());
+            b.extend_from_slice(&[0; 16]);
+        }
+        let disposed = b.len();
+        b.extend_from_slice(&[0; 8]);
+        let string = b.len();
+        let mut length = text.len() as u32;
+        while length >= 0x80 {
+            b.push(length as u8 | 0x80);
+            length >>= 7;
+        }
+        b.push(length as u8);
+        b.extend_from_slice(text.as_bytes());
+        let table = b.len();
+        b.extend_from_slice(&(string as i32).to_le_bytes());
+        for position in [0, 4, disposed, disposed + 4, table] {
+            b.extend_from_slice(&(position as i32).to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn whitespace_text_shared_many_times_is_scanned_once() {
+        // RB-5.6: a 1 MB whitespace-only text shared by 20,000 text frames (1.4 MB of input)
+        // validates at once; a scan per reference would be 20 GB of work.
+        let bytes = shared_text_batch(&" ".repeat(1 << 20), 20_000);
+        let view = validate(&bytes, &Limits::UNLIMITED).expect("valid");
+        assert_eq!(view.string_count(), 1);
+        assert_eq!(view.frame_count(), 20_000);
+        // Non-whitespace text is never shared (RB-5.8).
+        let bytes = shared_text_batch("x", 2);
+        assert_eq!(validate(&bytes, &Limits::UNLIMITED).unwrap_err().kind.name(), "non_canonical_strings");
+    }
+
+    #[test]
+    fn minimum_batch_is_four_empty_counts_and_a_trailer() {
+        // RB-1.2, RB-1.3
+        let bytes = encode(&RenderBatch::default());
+        assert_eq!(bytes.len(), crate::render_batch::MIN_BATCH_SIZE);
+        assert!(validate(&bytes, &Limits::DEFAULT).is_ok());
+        for cut in 0..bytes.len() {
+            assert!(validate(&bytes[..cut], &Limits::DEFAULT).is_err(), "prefix of {cut} bytes accepted");
+        }
+    }
+
+    #[test]
+    fn length_prefix_sizes_follow_dotnet() {
+        // RB-5.2
+        for (value, size) in [(0u32, 1), (127, 1), (128, 2), (16_383, 2), (16_384, 3), (2_097_151, 3), (2_097_152, 4)] {
+            assert_eq!(length_prefix_size(value), size, "{value}");
+        }
+        assert_eq!(read_length_prefix(&[0x80, 0x01], 0, 2), Ok((128, 2)));
+        assert_eq!(read_length_prefix(&[0xff, 0xff, 0xff, 0xff, 0x07], 0, 5), Ok((i32::MAX as u32, 5)));
+        assert_eq!(read_length_prefix(&[0xff, 0xff, 0xff, 0xff, 0x08], 0, 5), Err(usize::MAX));
+        assert_eq!(read_length_prefix(&[0x80, 0x80], 0, 2), Err(2));
+    }
+
+    #[test]
+    fn whitespace_matches_dotnet_is_null_or_white_space() {
+        // RB-5.6: the Unicode White_Space set, which is .NET's char.IsWhiteSpace.
+        for ws in ["", " ", "\t\n\u{b}\u{c}\r", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}\u{200a}", "\u{2028}\u{2029}", "\u{202f}\u{205f}\u{3000}"] {
+            assert!(is_whitespace_only(ws), "{ws:?}");
+        }
+        for not in ["x", " x", "\u{200b}", "\u{feff}", "\u{180e}", "\0"] {
+            assert!(!is_whitespace_only(not), "{not:?}");
+        }
     }
 }
