@@ -46,6 +46,26 @@ enum Command {
         #[command(subcommand)]
         command: ConformanceCommand,
     },
+    /// Render each tree of a diff case in turn (root component 0) and print each batch as hex.
+    ///
+    /// The case format is `../shared/reference/diff-cases/README.md`: `{"trees": [...]}`; one
+    /// line per render, the batch's bytes as lower-case hex, nothing else on stdout.
+    RenderTrees {
+        /// The case file; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+    },
+    /// Apply render batches in order to an empty document and print the root's HTML.
+    ///
+    /// Root component 0 is attached to a root element; the output is that element's content as
+    /// a browser serialises `innerHTML`. Errors go to stderr with exit status 1.
+    Apply {
+        /// The files hold hex text (either case; whitespace ignored) instead of binary.
+        #[arg(long)]
+        hex: bool,
+        /// The batches, in the order they are applied.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Print a JSON Schema: of the canonical render-batch form, or of a conformance vector file.
     Schema {
         /// Which schema.
@@ -195,6 +215,43 @@ fn run(cli: Cli) -> Result<(), Failure> {
             for suite in brasa_conformance::SUITES {
                 let count = brasa_conformance::load_suite(&dir, suite).map_err(anyhow::Error::from)?.len();
                 writeln!(stdout, "{suite}: {count} vectors").context("cannot write")?;
+            }
+        }
+        Command::RenderTrees { file } => {
+            let raw = read_input(file.as_ref())?;
+            let text = String::from_utf8(raw).context("the case file is not UTF-8")?;
+            match brasa_render::render_tree_sequence(&text) {
+                Ok(batches) => {
+                    let mut out = String::new();
+                    for batch in batches {
+                        for b in batch {
+                            out.push_str(&format!("{b:02x}"));
+                        }
+                        out.push('\n');
+                    }
+                    stdout.write_all(out.as_bytes()).context("cannot write")?;
+                }
+                Err(e) => {
+                    eprintln!("brasa: cannot render the trees: {e}");
+                    return Err(Failure::Invalid);
+                }
+            }
+        }
+        Command::Apply { hex, files } => {
+            let mut batches = Vec::with_capacity(files.len());
+            for file in &files {
+                let raw = read_input(Some(file))?;
+                batches.push(if hex { parse_hex(&raw).with_context(|| file.display().to_string())? } else { raw });
+            }
+            match brasa_dom::apply_to_html(&batches) {
+                Ok(html) => {
+                    stdout.write_all(html.as_bytes()).context("cannot write")?;
+                    stdout.write_all(b"\n").context("cannot write")?;
+                }
+                Err(e) => {
+                    eprintln!("brasa: cannot apply the batches: {e}");
+                    return Err(Failure::Invalid);
+                }
             }
         }
         Command::Schema { name } => {
