@@ -20,7 +20,7 @@ pub use limits::Limits;
 pub use reader::{DiffView, RenderBatchView, decode, decode_with_limits, validate};
 pub use text::describe;
 pub use types::{Diff, Edit, EditType, Frame, FrameType, RenderBatch};
-pub use writer::{BatchWriter, encode, encode_into};
+pub use writer::{BatchWriter, EncodeError, encode, encode_into, try_encode};
 
 /// Size in bytes of one edit entry (RB-2.3).
 pub const EDIT_SIZE: usize = 16;

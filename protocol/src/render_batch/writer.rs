@@ -5,21 +5,41 @@ use rustc_hash::FxHashMap;
 use super::reader::is_whitespace_only;
 use super::types::{Diff, Edit, Frame, RenderBatch};
 
+/// A batch that cannot be encoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeError {
+    /// The encoding would exceed 2,147,483,647 bytes: its positions would not fit in int32 (RB-1.1).
+    #[error("the batch would be {size} bytes; positions are int32, so a batch is at most 2147483647 bytes (RB-1.1)")]
+    TooLarge {
+        /// The size it would have had.
+        size: usize,
+    },
+}
+
 /// Encodes a batch into a new buffer.
+///
+/// # Panics
+/// If the encoding would exceed `i32::MAX` bytes (RB-1.1); use [`try_encode`] to get an error instead.
 pub fn encode(batch: &RenderBatch) -> Vec<u8> {
+    try_encode(batch).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Encodes a batch into a new buffer, or says why it cannot be encoded.
+pub fn try_encode(batch: &RenderBatch) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(estimate(batch));
-    encode_into(batch, &mut out);
-    out
+    encode_into(batch, &mut out)?;
+    Ok(out)
 }
 
 /// Appends the encoding of `batch` to `out`. Positions in the batch are relative to where it starts.
-pub fn encode_into(batch: &RenderBatch, out: &mut Vec<u8>) {
+/// On error `out` is left as it was.
+pub fn encode_into(batch: &RenderBatch, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     BatchWriter::new(out).write(
         &batch.updated_components,
         &batch.reference_frames,
         &batch.disposed_component_ids,
         &batch.disposed_event_handler_ids,
-    );
+    )
 }
 
 fn estimate(batch: &RenderBatch) -> usize {
@@ -68,13 +88,14 @@ impl<'o, 's> BatchWriter<'o, 's> {
     }
 
     /// Writes the whole batch: diffs and their table, frames, disposed ids, strings, trailer (RB-1.2).
+    /// On error (a batch over `i32::MAX` bytes, RB-1.1) the buffer is left as it was.
     pub fn write<S: AsRef<str>>(
         mut self,
         updated_components: &'s [Diff<S>],
         reference_frames: &'s [Frame<S>],
         disposed_component_ids: &[i32],
         disposed_event_handler_ids: &[u64],
-    ) {
+    ) -> Result<(), EncodeError> {
         let mut diff_positions = Vec::with_capacity(updated_components.len());
         for diff in updated_components {
             diff_positions.push(self.position());
@@ -131,6 +152,14 @@ impl<'o, 's> BatchWriter<'o, 's> {
         for position in [diff_table, frames, disposed_components, disposed_handlers, string_table] {
             self.int(position);
         }
+        // Every count and position is at most the total size, so if the total fits in int32 none
+        // of the `as i32` conversions above wrapped.
+        let size = self.out.len() - self.base;
+        if size > i32::MAX as usize {
+            self.out.truncate(self.base);
+            return Err(EncodeError::TooLarge { size });
+        }
+        Ok(())
     }
 
     fn edit<S: AsRef<str>>(&mut self, edit: &'s Edit<S>) {
