@@ -105,7 +105,11 @@ impl Report {
                         xml += &format!(
                             ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
                             escape(message),
-                            escape(&format!("{}\nrequirements: {}", case.description, case.requirements.join(" ")))
+                            escape(&format!(
+                                "{}\nrequirements: {}",
+                                case.description,
+                                case.requirements.join(" ")
+                            ))
                         );
                     }
                     _ => xml += "/>\n",
@@ -153,17 +157,27 @@ mod tests {
 
     #[test]
     fn junit_counts_failures_and_escapes_text() {
-        let report = Report { outcomes: vec![outcome("a", true), outcome("b", false)] };
+        let report = Report {
+            outcomes: vec![outcome("a", true), outcome("b", false)],
+        };
         let xml = report.to_junit();
-        assert!(xml.contains("<testsuites name=\"brasa-conformance\" tests=\"2\" failures=\"1\">"), "{xml}");
-        assert!(xml.contains("<failure message=\"expected &lt;a&gt; got &quot;b&quot;\">"), "{xml}");
+        assert!(
+            xml.contains("<testsuites name=\"brasa-conformance\" tests=\"2\" failures=\"1\">"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<failure message=\"expected &lt;a&gt; got &quot;b&quot;\">"),
+            "{xml}"
+        );
         assert!(xml.contains("a &lt;case&gt; &amp; &quot;quotes&quot;"), "{xml}");
         assert_eq!(xml.matches("<testcase ").count(), 2);
     }
 
     #[test]
     fn json_report_totals_per_suite() {
-        let report = Report { outcomes: vec![outcome("a", true), outcome("b", false), outcome("c", true)] };
+        let report = Report {
+            outcomes: vec![outcome("a", true), outcome("b", false), outcome("c", true)],
+        };
         let json = report.to_json();
         assert_eq!(json["passed"], 2);
         assert_eq!(json["failed"], 1);

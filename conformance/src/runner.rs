@@ -64,14 +64,22 @@ pub fn load_suite(dir: &Path, suite: &str) -> Result<Vec<(PathBuf, Vector)>, Loa
     collect_json(&root, &mut files)?;
     files.sort();
     if files.is_empty() {
-        return Err(LoadError::Empty { suite: suite.to_owned(), path: root });
+        return Err(LoadError::Empty {
+            suite: suite.to_owned(),
+            path: root,
+        });
     }
     let mut seen = std::collections::HashSet::new();
     let mut vectors = Vec::with_capacity(files.len());
     for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
-        let vector: Vector =
-            serde_json::from_str(&text).map_err(|source| LoadError::Parse { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let vector: Vector = serde_json::from_str(&text).map_err(|source| LoadError::Parse {
+            path: path.clone(),
+            source,
+        })?;
         if !seen.insert(vector.id.clone()) {
             return Err(LoadError::DuplicateId { id: vector.id });
         }
@@ -81,9 +89,15 @@ pub fn load_suite(dir: &Path, suite: &str) -> Result<Vec<(PathBuf, Vector)>, Loa
 }
 
 fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io { path: dir.to_owned(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
     for entry in entries {
-        let entry = entry.map_err(|source| LoadError::Io { path: dir.to_owned(), source })?;
+        let entry = entry.map_err(|source| LoadError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
         let path = entry.path();
         if path.is_dir() {
             collect_json(&path, out)?;
@@ -125,7 +139,11 @@ fn render_batch_vector(vector: &Vector) -> Result<(), String> {
             }
             let encoded = render_batch::encode(&expected);
             if encoded != bytes {
-                let at = encoded.iter().zip(&bytes).position(|(a, b)| a != b).unwrap_or(encoded.len().min(bytes.len()));
+                let at = encoded
+                    .iter()
+                    .zip(&bytes)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(encoded.len().min(bytes.len()));
                 return Err(format!(
                     "encoding the expected form gives different bytes (first difference at offset {at}; {} bytes vs {})",
                     encoded.len(),
@@ -135,7 +153,14 @@ fn render_batch_vector(vector: &Vector) -> Result<(), String> {
             Ok(())
         }
         (Expectation::Valid { .. }, Err(e)) => Err(format!("rejected a valid batch: {e}")),
-        (Expectation::Invalid { error, requirement, offset }, Err(e)) => {
+        (
+            Expectation::Invalid {
+                error,
+                requirement,
+                offset,
+            },
+            Err(e),
+        ) => {
             if e.kind.name() != error || e.requirement != requirement || e.offset != *offset {
                 return Err(format!(
                     "expected {error} at byte {offset} ({requirement}), got {} at byte {} ({}): {}",
@@ -147,16 +172,26 @@ fn render_batch_vector(vector: &Vector) -> Result<(), String> {
             }
             Ok(())
         }
-        (Expectation::Invalid { error, requirement, offset }, Ok(_)) => {
-            Err(format!("accepted an invalid batch (expected {error} at byte {offset}, {requirement})"))
-        }
+        (
+            Expectation::Invalid {
+                error,
+                requirement,
+                offset,
+            },
+            Ok(_),
+        ) => Err(format!(
+            "accepted an invalid batch (expected {error} at byte {offset}, {requirement})"
+        )),
     }
 }
 
 /// Runs the named suites (all known suites when `suites` is empty) from `dir`.
 pub fn run(dir: &Path, suites: &[String]) -> Result<Report, LoadError> {
-    let names: Vec<String> =
-        if suites.is_empty() { SUITES.iter().map(|s| s.to_string()).collect() } else { suites.to_vec() };
+    let names: Vec<String> = if suites.is_empty() {
+        SUITES.iter().map(|s| s.to_string()).collect()
+    } else {
+        suites.to_vec()
+    };
     let mut outcomes = Vec::new();
     for suite in &names {
         for (path, vector) in load_suite(dir, suite)? {

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 /// One conformance vector: an input and what a conforming implementation must make of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schemars(title = "Vector", description = "A Brasa conformance vector (conformance/README.md).")]
+#[schemars(
+    title = "Vector",
+    description = "A Brasa conformance vector (conformance/README.md)."
+)]
 pub struct Vector {
     /// Stable identity: `suite/group/slug`, never reused for another case.
     pub id: String,

@@ -77,7 +77,12 @@ fn checks(prefix: &str) -> BTreeMap<String, Vec<String>> {
     for path in vectors {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        for id in value["requirements"].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
+        for id in value["requirements"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+        {
             found.entry(id.to_owned()).or_default().push(path.display().to_string());
         }
     }
@@ -87,10 +92,17 @@ fn checks(prefix: &str) -> BTreeMap<String, Vec<String>> {
 #[test]
 fn every_render_batch_requirement_is_checked() {
     let defined = defined("RB", "render-batch.md");
-    assert!(defined.len() >= 30, "spec/render-batch.md defines only {} requirements", defined.len());
+    assert!(
+        defined.len() >= 30,
+        "spec/render-batch.md defines only {} requirements",
+        defined.len()
+    );
     let checks = checks("RB");
     let unchecked: Vec<&String> = defined.iter().filter(|id| !checks.contains_key(*id)).collect();
-    assert!(unchecked.is_empty(), "requirements with no test or vector: {unchecked:?}");
+    assert!(
+        unchecked.is_empty(),
+        "requirements with no test or vector: {unchecked:?}"
+    );
 }
 
 #[test]
@@ -110,10 +122,16 @@ fn every_cited_render_batch_requirement_exists() {
             }
         }
     }
-    assert!(dangling.is_empty(), "cited but not defined in spec/render-batch.md: {dangling:?}");
+    assert!(
+        dangling.is_empty(),
+        "cited but not defined in spec/render-batch.md: {dangling:?}"
+    );
 }
 
 #[test]
 fn citation_scanner_finds_ids() {
-    assert_eq!(cited("ZZ", "see ZZ-1.2, ZZ-5.10. and xZZ-9.9 and ZZ-3"), BTreeSet::from(["ZZ-1.2".into(), "ZZ-5.10".into()]));
+    assert_eq!(
+        cited("ZZ", "see ZZ-1.2, ZZ-5.10. and xZZ-9.9 and ZZ-3"),
+        BTreeSet::from(["ZZ-1.2".into(), "ZZ-5.10".into()])
+    );
 }

@@ -12,7 +12,9 @@ fn main() {
             Ok(vectors) => {
                 for (_, vector) in vectors {
                     let name = vector.id.clone();
-                    trials.push(Trial::test(name, move || run_vector(suite, &vector).map_err(Into::into)));
+                    trials.push(Trial::test(name, move || {
+                        run_vector(suite, &vector).map_err(Into::into)
+                    }));
                 }
             }
             Err(e) => {
