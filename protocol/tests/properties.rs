@@ -7,7 +7,9 @@ use proptest::prelude::*;
 
 /// A pool small enough that values repeat, so that deduplication (RB-5.6) is exercised:
 /// empty, whitespace-only (ASCII and Unicode), names, multi-byte text.
-const POOL: &[&str] = &["", " ", "\t\n", "\u{a0}", "\u{3000}", "div", "class", "x", "é", "日本", "🙂", "onclick", "a b"];
+const POOL: &[&str] = &[
+    "", " ", "\t\n", "\u{a0}", "\u{3000}", "div", "class", "x", "é", "日本", "🙂", "onclick", "a b",
+];
 
 fn pooled() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -19,10 +21,19 @@ fn pooled() -> impl Strategy<Value = String> {
 
 #[derive(Debug, Clone)]
 enum Node {
-    Element { name: String, attributes: Vec<Attribute>, children: Vec<Node>, capture: Option<String> },
+    Element {
+        name: String,
+        attributes: Vec<Attribute>,
+        children: Vec<Node>,
+        capture: Option<String>,
+    },
     Text(String),
     Markup(String),
-    Component { id: i32, parameters: Vec<Attribute>, extras: u8 },
+    Component {
+        id: i32,
+        parameters: Vec<Attribute>,
+        extras: u8,
+    },
     Region(Vec<Node>),
 }
 
@@ -34,8 +45,16 @@ struct Attribute {
 }
 
 fn attribute() -> impl Strategy<Value = Attribute> {
-    (pooled(), prop::option::of(pooled()), prop_oneof![3 => Just(0u64), 1 => 1..u64::MAX])
-        .prop_map(|(name, value, handler)| Attribute { name, value: if handler != 0 { None } else { value }, handler })
+    (
+        pooled(),
+        prop::option::of(pooled()),
+        prop_oneof![3 => Just(0u64), 1 => 1..u64::MAX],
+    )
+        .prop_map(|(name, value, handler)| Attribute {
+            name,
+            value: if handler != 0 { None } else { value },
+            handler,
+        })
 }
 
 fn node() -> impl Strategy<Value = Node> {
@@ -47,22 +66,44 @@ fn node() -> impl Strategy<Value = Node> {
     ];
     leaf.prop_recursive(4, 40, 4, |inner| {
         prop_oneof![
-            (pooled(), prop::collection::vec(attribute(), 0..3), prop::collection::vec(inner.clone(), 0..4), prop::option::of(pooled()))
-                .prop_map(|(name, attributes, children, capture)| Node::Element { name, attributes, children, capture }),
+            (
+                pooled(),
+                prop::collection::vec(attribute(), 0..3),
+                prop::collection::vec(inner.clone(), 0..4),
+                prop::option::of(pooled())
+            )
+                .prop_map(|(name, attributes, children, capture)| Node::Element {
+                    name,
+                    attributes,
+                    children,
+                    capture
+                }),
             prop::collection::vec(inner, 0..3).prop_map(Node::Region),
         ]
     })
 }
 
 fn attribute_frame(a: &Attribute) -> Frame {
-    Frame::Attribute { name: a.name.clone(), value: a.value.clone(), event_handler_id: a.handler }
+    Frame::Attribute {
+        name: a.name.clone(),
+        value: a.value.clone(),
+        event_handler_id: a.handler,
+    }
 }
 
 fn flatten(node: &Node, out: &mut Vec<Frame>) {
     let start = out.len();
     match node {
-        Node::Element { name, attributes, children, capture } => {
-            out.push(Frame::Element { subtree_length: 0, name: name.clone() });
+        Node::Element {
+            name,
+            attributes,
+            children,
+            capture,
+        } => {
+            out.push(Frame::Element {
+                subtree_length: 0,
+                name: name.clone(),
+            });
             out.extend(attributes.iter().map(attribute_frame));
             if let Some(id) = capture {
                 out.push(Frame::ElementReferenceCapture { id: id.clone() });
@@ -72,9 +113,14 @@ fn flatten(node: &Node, out: &mut Vec<Frame>) {
             }
         }
         Node::Text(text) => out.push(Frame::Text { content: text.clone() }),
-        Node::Markup(markup) => out.push(Frame::Markup { content: markup.clone() }),
+        Node::Markup(markup) => out.push(Frame::Markup {
+            content: markup.clone(),
+        }),
         Node::Component { id, parameters, extras } => {
-            out.push(Frame::Component { subtree_length: 0, component_id: *id });
+            out.push(Frame::Component {
+                subtree_length: 0,
+                component_id: *id,
+            });
             out.extend(parameters.iter().map(attribute_frame));
             for i in 0..*extras {
                 out.push(match i % 3 {
@@ -93,80 +139,78 @@ fn flatten(node: &Node, out: &mut Vec<Frame>) {
     }
     let length = (out.len() - start) as i32;
     match &mut out[start] {
-        Frame::Element { subtree_length, .. } | Frame::Component { subtree_length, .. } | Frame::Region { subtree_length } => {
-            *subtree_length = length
-        }
+        Frame::Element { subtree_length, .. }
+        | Frame::Component { subtree_length, .. }
+        | Frame::Region { subtree_length } => *subtree_length = length,
         _ => {}
     }
 }
 
 #[derive(Debug, Clone)]
 enum Op {
-    Prepend(i32, usize),
+    /// Takes the next referencing edit (RB-2.11: each top-level frame is referred to once).
+    Reference,
     Remove(i32),
-    SetAttribute(i32, usize),
     RemoveAttribute(i32, String),
-    UpdateText(i32, usize),
-    UpdateMarkup(i32, usize),
     Step(i32, Vec<Op>),
     Permutation(Vec<(i32, i32)>),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let leaf = prop_oneof![
-        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::Prepend(s, f)),
-        (0..50i32).prop_map(Op::Remove),
-        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::SetAttribute(s, f)),
-        (0..50i32, pooled()).prop_map(|(s, n)| Op::RemoveAttribute(s, n)),
-        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::UpdateText(s, f)),
-        (0..50i32, any::<usize>()).prop_map(|(s, f)| Op::UpdateMarkup(s, f)),
-        prop::collection::vec((0..50i32, 0..50i32), 1..4).prop_map(Op::Permutation),
+        3 => Just(Op::Reference),
+        1 => (0..50i32).prop_map(Op::Remove),
+        1 => (0..50i32, pooled()).prop_map(|(s, n)| Op::RemoveAttribute(s, n)),
+        1 => prop::collection::vec((0..50i32, 0..50i32), 1..4).prop_map(Op::Permutation),
     ];
-    leaf.prop_recursive(3, 30, 4, |inner| (0..50i32, prop::collection::vec(inner, 0..4)).prop_map(|(s, ops)| Op::Step(s, ops)))
+    leaf.prop_recursive(3, 30, 4, |inner| {
+        (0..50i32, prop::collection::vec(inner, 0..4)).prop_map(|(s, ops)| Op::Step(s, ops))
+    })
 }
 
-/// Picks the `pick`-th frame (modulo) whose type fits, if any (RB-2.10).
-fn pick(frames: &[Frame], pick: usize, fits: impl Fn(&Frame) -> bool) -> Option<i32> {
-    let candidates: Vec<usize> = frames.iter().enumerate().filter(|(_, f)| fits(f)).map(|(i, _)| i).collect();
-    (!candidates.is_empty()).then(|| candidates[pick % candidates.len()] as i32)
+/// The edit that refers to top-level frame `index`, of a type that fits it (RB-2.10).
+fn referencing_edit(frame: &Frame, index: i32, sibling_index: i32, choice: bool) -> Edit {
+    let reference_frame_index = index;
+    match frame {
+        Frame::Attribute { .. } => Edit::SetAttribute {
+            sibling_index,
+            reference_frame_index,
+        },
+        Frame::Text { .. } if choice => Edit::UpdateText {
+            sibling_index,
+            reference_frame_index,
+        },
+        Frame::Markup { .. } if choice => Edit::UpdateMarkup {
+            sibling_index,
+            reference_frame_index,
+        },
+        _ => Edit::PrependFrame {
+            sibling_index,
+            reference_frame_index,
+        },
+    }
 }
 
-fn lower(ops: &[Op], frames: &[Frame], out: &mut Vec<Edit>) {
+fn lower(ops: &[Op], pending: &mut std::collections::VecDeque<Edit>, out: &mut Vec<Edit>) {
     for op in ops {
         match op {
-            Op::Prepend(s, f) => {
-                let fits = |f: &Frame| {
-                    matches!(f, Frame::Element { .. } | Frame::Text { .. } | Frame::Component { .. } | Frame::Region { .. } | Frame::Markup { .. })
-                };
-                if let Some(i) = pick(frames, *f, fits) {
-                    out.push(Edit::PrependFrame { sibling_index: *s, reference_frame_index: i });
-                }
-            }
+            Op::Reference => out.extend(pending.pop_front()),
             Op::Remove(s) => out.push(Edit::RemoveFrame { sibling_index: *s }),
-            Op::SetAttribute(s, f) => {
-                if let Some(i) = pick(frames, *f, |f| matches!(f, Frame::Attribute { .. })) {
-                    out.push(Edit::SetAttribute { sibling_index: *s, reference_frame_index: i });
-                }
-            }
-            Op::RemoveAttribute(s, name) => out.push(Edit::RemoveAttribute { sibling_index: *s, name: name.clone() }),
-            Op::UpdateText(s, f) => {
-                if let Some(i) = pick(frames, *f, |f| matches!(f, Frame::Text { .. })) {
-                    out.push(Edit::UpdateText { sibling_index: *s, reference_frame_index: i });
-                }
-            }
-            Op::UpdateMarkup(s, f) => {
-                if let Some(i) = pick(frames, *f, |f| matches!(f, Frame::Markup { .. })) {
-                    out.push(Edit::UpdateMarkup { sibling_index: *s, reference_frame_index: i });
-                }
-            }
+            Op::RemoveAttribute(s, name) => out.push(Edit::RemoveAttribute {
+                sibling_index: *s,
+                name: name.clone(),
+            }),
             Op::Step(s, inner) => {
                 out.push(Edit::StepIn { sibling_index: *s });
-                lower(inner, frames, out);
+                lower(inner, pending, out);
                 out.push(Edit::StepOut);
             }
             Op::Permutation(moves) => {
                 for (from, to) in moves {
-                    out.push(Edit::PermutationListEntry { sibling_index: *from, move_to_sibling_index: *to });
+                    out.push(Edit::PermutationListEntry {
+                        sibling_index: *from,
+                        move_to_sibling_index: *to,
+                    });
                 }
                 out.push(Edit::PermutationListEnd);
             }
@@ -178,32 +222,55 @@ fn batch() -> impl Strategy<Value = RenderBatch> {
     (
         prop::collection::vec(node(), 0..6),
         prop::collection::vec(attribute(), 0..3),
-        prop::collection::vec((0..100i32, prop::collection::vec(op(), 0..5)), 0..4),
+        prop::collection::vec((0..100i32, prop::collection::vec(op(), 0..5)), 1..4),
+        prop::collection::vec((0..50i32, any::<bool>()), 12),
         prop::collection::vec(0..1000i32, 0..4),
         prop::collection::vec(1..=u64::MAX, 0..4),
     )
-        .prop_map(|(nodes, loose_attributes, diffs, disposed_components, disposed_handlers)| {
-            let mut frames = Vec::new();
-            for node in &nodes {
-                flatten(node, &mut frames);
-            }
-            // Attribute frames on their own, as SetAttribute edits reference them.
-            frames.extend(loose_attributes.iter().map(attribute_frame));
-            let updated_components = diffs
-                .iter()
-                .map(|(component_id, ops)| {
-                    let mut edits = Vec::new();
-                    lower(ops, &frames, &mut edits);
-                    Diff { component_id: *component_id, edits }
-                })
-                .collect();
-            RenderBatch {
-                updated_components,
-                reference_frames: frames,
-                disposed_component_ids: disposed_components,
-                disposed_event_handler_ids: disposed_handlers,
-            }
-        })
+        .prop_map(
+            |(nodes, loose_attributes, diffs, choices, disposed_components, disposed_handlers)| {
+                let mut frames = Vec::new();
+                let mut tops = Vec::new();
+                for node in &nodes {
+                    tops.push(frames.len());
+                    flatten(node, &mut frames);
+                }
+                // Attribute frames on their own, as SetAttribute edits reference them.
+                for attribute in &loose_attributes {
+                    tops.push(frames.len());
+                    frames.push(attribute_frame(attribute));
+                }
+                let mut pending: std::collections::VecDeque<Edit> = tops
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &i)| {
+                        let (sibling, choice) = choices[k % choices.len()];
+                        referencing_edit(&frames[i], i as i32, sibling, choice)
+                    })
+                    .collect();
+                let mut updated_components: Vec<Diff> = diffs
+                    .iter()
+                    .map(|(component_id, ops)| {
+                        let mut edits = Vec::new();
+                        lower(ops, &mut pending, &mut edits);
+                        Diff {
+                            component_id: *component_id,
+                            edits,
+                        }
+                    })
+                    .collect();
+                // Frames no placeholder took are referred to at the end of the last diff.
+                if let Some(last) = updated_components.last_mut() {
+                    last.edits.extend(pending);
+                }
+                RenderBatch {
+                    updated_components,
+                    reference_frames: frames,
+                    disposed_component_ids: disposed_components,
+                    disposed_event_handler_ids: disposed_handlers,
+                }
+            },
+        )
 }
 
 proptest! {

@@ -23,7 +23,11 @@ fn check(bytes: &[u8]) -> Result<(), Failed> {
     }
     let encoded = render_batch::encode(&back);
     if encoded != bytes {
-        let first = encoded.iter().zip(bytes).position(|(a, b)| a != b).unwrap_or(encoded.len().min(bytes.len()));
+        let first = encoded
+            .iter()
+            .zip(bytes)
+            .position(|(a, b)| a != b)
+            .unwrap_or(encoded.len().min(bytes.len()));
         return Err(format!(
             "re-encoded bytes differ from the recording at offset {first} ({} bytes vs {})",
             encoded.len(),
@@ -43,23 +47,44 @@ fn main() {
         let root = reference.join(pattern_dir);
         let Ok(apps) = std::fs::read_dir(&root) else { continue };
         for kind in apps.flatten() {
-            let Ok(sessions) = std::fs::read_dir(kind.path()) else { continue };
+            let Ok(sessions) = std::fs::read_dir(kind.path()) else {
+                continue;
+            };
             for session in sessions.flatten() {
-                let Ok(batches) = std::fs::read_dir(session.path().join("batches")) else { continue };
-                files.extend(batches.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "bin")));
+                let Ok(batches) = std::fs::read_dir(session.path().join("batches")) else {
+                    continue;
+                };
+                files.extend(
+                    batches
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|e| e == "bin")),
+                );
             }
         }
     }
     if let Ok(entries) = std::fs::read_dir(reference.join("batches-jsfb")) {
-        files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "bin")));
+        files.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "bin")),
+        );
     }
     files.sort();
     for file in files {
         let name = file.strip_prefix(&reference).unwrap_or(&file).display().to_string();
-        trials.push(Trial::test(name, move || check(&std::fs::read(&file).map_err(|e| e.to_string())?)));
+        trials.push(Trial::test(name, move || {
+            check(&std::fs::read(&file).map_err(|e| e.to_string())?)
+        }));
     }
     let mut cases: Vec<PathBuf> = std::fs::read_dir(reference.join("diff-cases"))
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect()
+        })
         .unwrap_or_default();
     cases.sort();
     for case in cases {
@@ -74,11 +99,17 @@ fn main() {
     // The recordings are the evidence: their absence is a failure, not a pass.
     let count = trials.len();
     trials.push(Trial::test("all 4,790 recorded batches are present", move || {
-        if count == 4790 { Ok(()) } else { Err(format!("found {count} recorded batches under {}", reference_dir().display()).into()) }
+        if count == 4790 {
+            Ok(())
+        } else {
+            Err(format!("found {count} recorded batches under {}", reference_dir().display()).into())
+        }
     }));
     libtest_mimic::run(&args, trials).exit();
 }
 
 fn decode_hex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2).map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex")).collect()
+    (0..text.len() / 2)
+        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect()
 }

@@ -20,7 +20,9 @@ fn diff_case(name: &str, index: usize) -> String {
     let text = std::fs::read_to_string(reference().join("diff-cases").join(name)).expect("diff case");
     let value: serde_json::Value = serde_json::from_str(&text).expect("json");
     let hex = value["batches"][index].as_str().expect("hex");
-    let bytes: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
     describe(&render_batch::decode(&bytes).expect("valid"))
 }
 

@@ -38,7 +38,14 @@ fn fenced_blocks(text: &str) -> Vec<Block> {
             None if ticks >= 3 => {
                 let fence = "`".repeat(ticks);
                 let info = trimmed[ticks..].trim().to_owned();
-                open = Some((fence, Block { info, body: String::new(), line: number + 1 }));
+                open = Some((
+                    fence,
+                    Block {
+                        info,
+                        body: String::new(),
+                        line: number + 1,
+                    },
+                ));
             }
             None => {}
             Some((fence, _)) if ticks >= fence.len() && trimmed[ticks..].trim().is_empty() => {
@@ -122,9 +129,13 @@ fn worked_examples_decode_to_their_json_form_and_encode_back() {
         let bytes = parse_hex(hex);
         let form: RenderBatch = serde_json::from_str(&json.body)
             .unwrap_or_else(|e| panic!("the json-example at line {} is not a render batch: {e}", json.line));
-        let decoded = decode(&bytes)
-            .unwrap_or_else(|e| panic!("the hex-example at line {} does not decode: {e}", hex.line));
-        assert_eq!(decoded, form, "the hex-example at line {} does not decode to the JSON after it", hex.line);
+        let decoded =
+            decode(&bytes).unwrap_or_else(|e| panic!("the hex-example at line {} does not decode: {e}", hex.line));
+        assert_eq!(
+            decoded, form,
+            "the hex-example at line {} does not decode to the JSON after it",
+            hex.line
+        );
         let encoded = encode(&form);
         assert!(
             encoded == bytes,
@@ -140,7 +151,11 @@ fn worked_examples_decode_to_their_json_form_and_encode_back() {
         // when 0), not merely something that parses to it.
         let shown: serde_json::Value = serde_json::from_str(&json.body).expect("JSON");
         let canonical = serde_json::to_value(&decoded).expect("serializable");
-        assert_eq!(shown, canonical, "the json-example at line {} is not in canonical form", json.line);
+        assert_eq!(
+            shown, canonical,
+            "the json-example at line {} is not in canonical form",
+            json.line
+        );
     }
 }
 
@@ -156,7 +171,9 @@ fn defined_ids(text: &str) -> Vec<(u32, u32, usize)> {
         if in_fence {
             continue;
         }
-        let Some(rest) = line.strip_prefix("**[RB-") else { continue };
+        let Some(rest) = line.strip_prefix("**[RB-") else {
+            continue;
+        };
         let (id, _) = rest
             .split_once("]**")
             .unwrap_or_else(|| panic!("line {}: malformed requirement id", number + 1));
@@ -204,7 +221,10 @@ fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn every_requirement_cited_by_the_reader_and_writer_is_defined() {
-    let defined: Vec<String> = defined_ids(&chapter()).iter().map(|(a, b, _)| format!("RB-{a}.{b}")).collect();
+    let defined: Vec<String> = defined_ids(&chapter())
+        .iter()
+        .map(|(a, b, _)| format!("RB-{a}.{b}"))
+        .collect();
     let mut files = Vec::new();
     rust_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
     let mut missing = Vec::new();
@@ -223,13 +243,21 @@ fn every_requirement_cited_by_the_reader_and_writer_is_defined() {
             }
         }
     }
-    assert!(missing.is_empty(), "cited in protocol/src but not defined in spec/render-batch.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "cited in protocol/src but not defined in spec/render-batch.md: {missing:?}"
+    );
 }
 
 #[test]
 fn every_error_kind_is_named_in_the_chapter() {
     let text = chapter();
-    let missing: Vec<_> =
-        DecodeErrorKind::NAMES.iter().filter(|name| !text.contains(&format!("`{name}`"))).collect();
-    assert!(missing.is_empty(), "error kinds missing from spec/render-batch.md: {missing:?}");
+    let missing: Vec<_> = DecodeErrorKind::NAMES
+        .iter()
+        .filter(|name| !text.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error kinds missing from spec/render-batch.md: {missing:?}"
+    );
 }

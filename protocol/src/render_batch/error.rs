@@ -160,7 +160,9 @@ pub enum DecodeErrorKind {
         what: &'static str,
     },
     /// An attribute carries both an event handler id and a string value.
-    #[error("attribute with event handler id {event_handler_id} has a string value; handlers are written with a null value")]
+    #[error(
+        "attribute with event handler id {event_handler_id} has a string value; handlers are written with a null value"
+    )]
     HandlerWithValue {
         /// The id.
         event_handler_id: u64,
@@ -233,6 +235,34 @@ pub enum DecodeErrorKind {
         /// The frame's index.
         index: i32,
     },
+    /// Two edits refer to the same reference frame.
+    #[error("reference frame {index} is already referred to by the edit slot at byte {first}")]
+    FrameReferencedTwice {
+        /// The frame's index.
+        index: i32,
+        /// Position of the first edit slot that refers to it.
+        first: usize,
+    },
+    /// An edit refers to a frame inside another frame's subtree.
+    #[error("an edit refers to reference frame {index}, which lies inside another frame's subtree")]
+    NestedFrameReference {
+        /// The frame's index.
+        index: usize,
+    },
+    /// A top-level reference frame that no edit refers to.
+    #[error("no edit refers to the top-level reference frame {index}")]
+    UnreferencedFrame {
+        /// The frame's index.
+        index: usize,
+    },
+    /// An attribute frame that does not lead its element's or component's children.
+    #[error("attribute frame {index} is not a leading child of an element or component (its parent is a {parent})")]
+    MisplacedAttribute {
+        /// The frame's index.
+        index: usize,
+        /// The parent frame's type.
+        parent: &'static str,
+    },
     /// `StepOut` at depth 0, or a diff that ends with unmatched `StepIn` edits.
     #[error("unbalanced step: {detail}")]
     UnbalancedStep {
@@ -295,6 +325,10 @@ impl DecodeErrorKind {
             DiffPositionMismatch { .. } => "diff_position_mismatch",
             FrameIndexOutOfRange { .. } => "frame_index_out_of_range",
             FrameTypeMismatch { .. } => "frame_type_mismatch",
+            FrameReferencedTwice { .. } => "frame_referenced_twice",
+            NestedFrameReference { .. } => "nested_frame_reference",
+            UnreferencedFrame { .. } => "unreferenced_frame",
+            MisplacedAttribute { .. } => "misplaced_attribute",
             UnbalancedStep { .. } => "unbalanced_step",
             MalformedPermutationList { .. } => "malformed_permutation_list",
             SubtreeOutOfBounds { .. } => "subtree_out_of_bounds",
@@ -327,6 +361,10 @@ impl DecodeErrorKind {
         "diff_position_mismatch",
         "frame_index_out_of_range",
         "frame_type_mismatch",
+        "frame_referenced_twice",
+        "nested_frame_reference",
+        "unreferenced_frame",
+        "misplaced_attribute",
         "unbalanced_step",
         "malformed_permutation_list",
         "subtree_out_of_bounds",
@@ -347,13 +385,24 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub(crate) fn new(kind: DecodeErrorKind, offset: usize, requirement: &'static str) -> Self {
-        DecodeError { kind, offset, requirement }
+        DecodeError {
+            kind,
+            offset,
+            requirement,
+        }
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {} ({}): {}", self.kind.name(), self.offset, self.requirement, self.kind)
+        write!(
+            f,
+            "{} at byte {} ({}): {}",
+            self.kind.name(),
+            self.offset,
+            self.requirement,
+            self.kind
+        )
     }
 }
 

@@ -157,20 +157,32 @@ impl<'a> Strings<'a> {
             return if nullable {
                 Ok(None)
             } else {
-                let rule = if what == "removed attribute name" { "RB-2.6" } else { "RB-3.8" };
+                let rule = if what == "removed attribute name" {
+                    "RB-2.6"
+                } else {
+                    "RB-3.8"
+                };
                 Err(DecodeError::new(K::NullString { what }, offset, rule))
             };
         }
         let count = self.spans.len();
         if index < 0 || index as usize >= count {
-            return Err(DecodeError::new(K::StringIndexOutOfRange { what, index, count }, offset, "RB-5.5"));
+            return Err(DecodeError::new(
+                K::StringIndexOutOfRange { what, index, count },
+                offset,
+                "RB-5.5",
+            ));
         }
         let idx = index as usize;
         let text = self.text(idx);
         self.expanded += text.len();
         if self.expanded > self.max_expanded {
             return Err(DecodeError::new(
-                K::LimitExceeded { what: "bytes of referenced strings", count: self.expanded, limit: self.max_expanded },
+                K::LimitExceeded {
+                    what: "bytes of referenced strings",
+                    count: self.expanded,
+                    limit: self.max_expanded,
+                },
                 offset,
                 "RB-1.5",
             ));
@@ -186,7 +198,13 @@ impl<'a> Strings<'a> {
             }
             Dedup::Never => false,
         };
-        let bad = |detail| Err(DecodeError::new(K::NonCanonicalStrings { index: idx, detail }, offset, "RB-5.8"));
+        let bad = |detail| {
+            Err(DecodeError::new(
+                K::NonCanonicalStrings { index: idx, detail },
+                offset,
+                "RB-5.8",
+            ))
+        };
         if idx == self.next_new {
             if shareable {
                 if self.dedup_map.insert(text, index as u32).is_some() {
@@ -227,14 +245,19 @@ impl<'a> Validator<'a, '_> {
     fn run(self) -> Result<RenderBatchView<'a>, DecodeError> {
         let layout = self.layout()?;
         let mut strings = self.strings(&layout)?;
-        self.diffs(&layout, &mut strings)?;
-        self.frames(&layout, &mut strings)?;
+        // For each reference frame, 1 + the position of the edit slot that refers to it (0: none).
+        let mut references = vec![0u32; layout.frame_count];
+        self.diffs(&layout, &mut strings, &mut references)?;
+        self.frames(&layout, &mut strings, &references)?;
         self.disposed(&layout)?;
         if strings.next_new != layout.string_count {
             let index = strings.next_new;
             let offset = layout.string_positions + 4 * index;
             return Err(DecodeError::new(
-                K::NonCanonicalStrings { index, detail: "an entry is never referenced" },
+                K::NonCanonicalStrings {
+                    index,
+                    detail: "an entry is never referenced",
+                },
                 offset,
                 "RB-5.8",
             ));
@@ -267,7 +290,12 @@ impl<'a> Validator<'a, '_> {
     ) -> Result<usize, DecodeError> {
         if position + 4 > end {
             return Err(DecodeError::new(
-                K::Truncated { section, what: "count", needed: 4, available: end.saturating_sub(position) },
+                K::Truncated {
+                    section,
+                    what: "count",
+                    needed: 4,
+                    available: end.saturating_sub(position),
+                },
                 position,
                 "RB-1.4",
             ));
@@ -280,14 +308,23 @@ impl<'a> Validator<'a, '_> {
         let available = end - position - 4;
         if needed > available as u64 {
             return Err(DecodeError::new(
-                K::CountExceedsInput { what, count: count.into(), needed, available },
+                K::CountExceedsInput {
+                    what,
+                    count: count.into(),
+                    needed,
+                    available,
+                },
                 position,
                 "RB-1.4",
             ));
         }
         let count = count as usize;
         if count > limit {
-            return Err(DecodeError::new(K::LimitExceeded { what, count, limit }, position, "RB-1.5"));
+            return Err(DecodeError::new(
+                K::LimitExceeded { what, count, limit },
+                position,
+                "RB-1.5",
+            ));
         }
         Ok(count)
     }
@@ -297,7 +334,16 @@ impl<'a> Validator<'a, '_> {
             return Ok(());
         }
         let how = if found < expected { "overlap" } else { "gap" };
-        Err(DecodeError::new(K::SectionMisplaced { section, expected, found, how }, offset, "RB-1.2"))
+        Err(DecodeError::new(
+            K::SectionMisplaced {
+                section,
+                expected,
+                found,
+                how,
+            },
+            offset,
+            "RB-1.2",
+        ))
     }
 
     fn layout(&self) -> Result<Layout, DecodeError> {
@@ -305,14 +351,22 @@ impl<'a> Validator<'a, '_> {
         let len = bytes.len();
         if len > self.limits.max_batch_bytes {
             return Err(DecodeError::new(
-                K::BatchTooLarge { size: len, limit: self.limits.max_batch_bytes },
+                K::BatchTooLarge {
+                    size: len,
+                    limit: self.limits.max_batch_bytes,
+                },
                 0,
                 "RB-1.5",
             ));
         }
         if len < TRAILER_SIZE {
             return Err(DecodeError::new(
-                K::Truncated { section: Section::Trailer, what: "trailer", needed: TRAILER_SIZE, available: len },
+                K::Truncated {
+                    section: Section::Trailer,
+                    what: "trailer",
+                    needed: TRAILER_SIZE,
+                    available: len,
+                },
                 0,
                 "RB-1.3",
             ));
@@ -331,20 +385,41 @@ impl<'a> Validator<'a, '_> {
             let position = read_i32(bytes, at);
             if position < 0 || position as usize > end {
                 return Err(DecodeError::new(
-                    K::SectionOutOfBounds { section, position: position.into(), end },
+                    K::SectionOutOfBounds {
+                        section,
+                        position: position.into(),
+                        end,
+                    },
                     at,
                     "RB-1.3",
                 ));
             }
             positions[i] = position as usize;
         }
-        let [diff_table, frames, disposed_components, disposed_handlers, string_positions] = positions;
+        let [
+            diff_table,
+            frames,
+            disposed_components,
+            disposed_handlers,
+            string_positions,
+        ] = positions;
         let limits = self.limits;
 
         // Updated components: the diffs fill [0, diff_table); the table follows (RB-2.2).
-        let diff_count =
-            self.count(Section::UpdatedComponents, "diffs", diff_table, 4, end, limits.max_diffs)?;
-        Self::placed(Section::ReferenceFrames, diff_table + 4 + 4 * diff_count, frames, end + 4)?;
+        let diff_count = self.count(
+            Section::UpdatedComponents,
+            "diffs",
+            diff_table,
+            4,
+            end,
+            limits.max_diffs,
+        )?;
+        Self::placed(
+            Section::ReferenceFrames,
+            diff_table + 4 + 4 * diff_count,
+            frames,
+            end + 4,
+        )?;
         let frame_count = self.count(
             Section::ReferenceFrames,
             "reference frames",
@@ -387,12 +462,20 @@ impl<'a> Validator<'a, '_> {
         }
         let table_bytes = end - string_positions;
         if table_bytes % 4 != 0 {
-            return Err(DecodeError::new(K::StringTableSize { length: table_bytes }, string_positions, "RB-5.4"));
+            return Err(DecodeError::new(
+                K::StringTableSize { length: table_bytes },
+                string_positions,
+                "RB-5.4",
+            ));
         }
         let string_count = table_bytes / 4;
         if string_count > limits.max_strings {
             return Err(DecodeError::new(
-                K::LimitExceeded { what: "strings", count: string_count, limit: limits.max_strings },
+                K::LimitExceeded {
+                    what: "strings",
+                    count: string_count,
+                    limit: limits.max_strings,
+                },
                 string_positions,
                 "RB-1.5",
             ));
@@ -422,7 +505,11 @@ impl<'a> Validator<'a, '_> {
             let found = read_i32(bytes, entry);
             if found as i64 != cursor as i64 {
                 return Err(DecodeError::new(
-                    K::StringMisplaced { index, expected: cursor, found: found.into() },
+                    K::StringMisplaced {
+                        index,
+                        expected: cursor,
+                        found: found.into(),
+                    },
                     entry,
                     "RB-5.4",
                 ));
@@ -447,7 +534,11 @@ impl<'a> Validator<'a, '_> {
             };
             if used != length_prefix_size(length) {
                 return Err(DecodeError::new(
-                    K::LengthPrefixOverlong { index, used, value: length },
+                    K::LengthPrefixOverlong {
+                        index,
+                        used,
+                        value: length,
+                    },
                     cursor,
                     "RB-5.2",
                 ));
@@ -468,7 +559,11 @@ impl<'a> Validator<'a, '_> {
             }
             if length > self.limits.max_string_bytes {
                 return Err(DecodeError::new(
-                    K::LimitExceeded { what: "string bytes", count: length, limit: self.limits.max_string_bytes },
+                    K::LimitExceeded {
+                        what: "string bytes",
+                        count: length,
+                        limit: self.limits.max_string_bytes,
+                    },
                     cursor,
                     "RB-1.5",
                 ));
@@ -476,7 +571,10 @@ impl<'a> Validator<'a, '_> {
             let end = start + length;
             if let Err(e) = std::str::from_utf8(&bytes[start..end]) {
                 return Err(DecodeError::new(
-                    K::InvalidUtf8 { index, detail: e.to_string() },
+                    K::InvalidUtf8 {
+                        index,
+                        detail: e.to_string(),
+                    },
                     start + e.valid_up_to(),
                     "RB-5.3",
                 ));
@@ -497,7 +595,7 @@ impl<'a> Validator<'a, '_> {
         })
     }
 
-    fn diffs(&self, layout: &Layout, strings: &mut Strings<'a>) -> Result<(), DecodeError> {
+    fn diffs(&self, layout: &Layout, strings: &mut Strings<'a>, references: &mut [u32]) -> Result<(), DecodeError> {
         let bytes = self.bytes;
         let mut cursor = 0usize;
         for index in 0..layout.diff_count {
@@ -505,7 +603,11 @@ impl<'a> Validator<'a, '_> {
             let found = read_i32(bytes, entry);
             if found as i64 != cursor as i64 {
                 return Err(DecodeError::new(
-                    K::DiffPositionMismatch { index, expected: cursor, found: found.into() },
+                    K::DiffPositionMismatch {
+                        index,
+                        expected: cursor,
+                        found: found.into(),
+                    },
                     entry,
                     "RB-2.2",
                 ));
@@ -525,7 +627,10 @@ impl<'a> Validator<'a, '_> {
             let component_id = read_i32(bytes, cursor);
             if component_id < 0 {
                 return Err(DecodeError::new(
-                    K::NegativeValue { what: "diff component id", value: component_id.into() },
+                    K::NegativeValue {
+                        what: "diff component id",
+                        value: component_id.into(),
+                    },
                     cursor,
                     "RB-2.1",
                 ));
@@ -539,17 +644,29 @@ impl<'a> Validator<'a, '_> {
                 self.limits.max_edits_per_diff,
             )?;
             let edits = cursor + 8;
-            self.edits(layout, strings, edits, edit_count)?;
+            self.edits(layout, strings, references, edits, edit_count)?;
             cursor = edits + EDIT_SIZE * edit_count;
         }
-        Self::placed(Section::UpdatedComponents, cursor, layout.diff_table, self.bytes.len() - TRAILER_SIZE)
+        Self::placed(
+            Section::UpdatedComponents,
+            cursor,
+            layout.diff_table,
+            self.bytes.len() - TRAILER_SIZE,
+        )
     }
 
     fn frame_type_at(&self, layout: &Layout, index: i32) -> Option<FrameType> {
         FrameType::from_i32(read_i32(self.bytes, layout.frames + 4 + FRAME_SIZE * index as usize))
     }
 
-    fn edits(&self, layout: &Layout, strings: &mut Strings<'a>, start: usize, count: usize) -> Result<(), DecodeError> {
+    fn edits(
+        &self,
+        layout: &Layout,
+        strings: &mut Strings<'a>,
+        references: &mut [u32],
+        start: usize,
+        count: usize,
+    ) -> Result<(), DecodeError> {
         let bytes = self.bytes;
         let mut depth = 0usize;
         let mut in_permutation = false;
@@ -564,7 +681,10 @@ impl<'a> Validator<'a, '_> {
             };
             if sibling_index < 0 {
                 return Err(DecodeError::new(
-                    K::NegativeValue { what: "sibling index", value: sibling_index.into() },
+                    K::NegativeValue {
+                        what: "sibling index",
+                        value: sibling_index.into(),
+                    },
                     at + 4,
                     "RB-2.7",
                 ));
@@ -574,7 +694,11 @@ impl<'a> Validator<'a, '_> {
                     Ok(())
                 } else {
                     Err(DecodeError::new(
-                        K::UnusedFieldSet { what, expected: expected.into(), found: value.into() },
+                        K::UnusedFieldSet {
+                            what,
+                            expected: expected.into(),
+                            found: value.into(),
+                        },
                         offset,
                         rule,
                     ))
@@ -583,7 +707,9 @@ impl<'a> Validator<'a, '_> {
             use EditType as E;
             if in_permutation && !matches!(edit_type, E::PermutationListEntry | E::PermutationListEnd) {
                 return Err(DecodeError::new(
-                    K::MalformedPermutationList { detail: "another edit inside a permutation list" },
+                    K::MalformedPermutationList {
+                        detail: "another edit inside a permutation list",
+                    },
                     at,
                     "RB-2.9",
                 ));
@@ -592,7 +718,10 @@ impl<'a> Validator<'a, '_> {
                 E::PrependFrame | E::SetAttribute | E::UpdateText | E::UpdateMarkup => {
                     if slot < 0 || slot as usize >= layout.frame_count {
                         return Err(DecodeError::new(
-                            K::FrameIndexOutOfRange { index: slot, count: layout.frame_count },
+                            K::FrameIndexOutOfRange {
+                                index: slot,
+                                count: layout.frame_count,
+                            },
                             at + 8,
                             "RB-2.5",
                         ));
@@ -601,7 +730,13 @@ impl<'a> Validator<'a, '_> {
                     let fits = match edit_type {
                         E::PrependFrame => matches!(
                             frame_type,
-                            Some(FrameType::Element | FrameType::Text | FrameType::Component | FrameType::Region | FrameType::Markup)
+                            Some(
+                                FrameType::Element
+                                    | FrameType::Text
+                                    | FrameType::Component
+                                    | FrameType::Region
+                                    | FrameType::Markup
+                            )
                         ),
                         E::SetAttribute => frame_type == Some(FrameType::Attribute),
                         E::UpdateText => frame_type == Some(FrameType::Text),
@@ -618,31 +753,62 @@ impl<'a> Validator<'a, '_> {
                             "RB-2.10",
                         ));
                     }
+                    let reference = &mut references[slot as usize];
+                    if *reference != 0 {
+                        return Err(DecodeError::new(
+                            K::FrameReferencedTwice {
+                                index: slot,
+                                first: *reference as usize - 1,
+                            },
+                            at + 8,
+                            "RB-2.11",
+                        ));
+                    }
+                    *reference = (at + 8 + 1) as u32;
                 }
                 E::PermutationListEntry => {
                     if slot < 0 {
                         return Err(DecodeError::new(
-                            K::NegativeValue { what: "move-to sibling index", value: slot.into() },
+                            K::NegativeValue {
+                                what: "move-to sibling index",
+                                value: slot.into(),
+                            },
                             at + 8,
                             "RB-2.7",
                         ));
                     }
                     in_permutation = true;
                 }
-                _ => zero("reference frame index of an edit that uses none", slot, at + 8, 0, "RB-2.5")?,
+                _ => zero(
+                    "reference frame index of an edit that uses none",
+                    slot,
+                    at + 8,
+                    0,
+                    "RB-2.5",
+                )?,
             }
             match edit_type {
                 E::RemoveAttribute => {
                     strings.reference("removed attribute name", name, at + 12, false, Dedup::Always)?;
                 }
-                _ => zero("removed attribute name of an edit that is not RemoveAttribute", name, at + 12, -1, "RB-2.6")?,
+                _ => zero(
+                    "removed attribute name of an edit that is not RemoveAttribute",
+                    name,
+                    at + 12,
+                    -1,
+                    "RB-2.6",
+                )?,
             }
             match edit_type {
                 E::StepIn => {
                     depth += 1;
                     if depth > self.limits.max_depth {
                         return Err(DecodeError::new(
-                            K::LimitExceeded { what: "step-in depth", count: depth, limit: self.limits.max_depth },
+                            K::LimitExceeded {
+                                what: "step-in depth",
+                                count: depth,
+                                limit: self.limits.max_depth,
+                            },
                             at,
                             "RB-1.5",
                         ));
@@ -652,7 +818,9 @@ impl<'a> Validator<'a, '_> {
                     zero("sibling index of StepOut", sibling_index, at + 4, 0, "RB-2.7")?;
                     if depth == 0 {
                         return Err(DecodeError::new(
-                            K::UnbalancedStep { detail: "StepOut at depth 0" },
+                            K::UnbalancedStep {
+                                detail: "StepOut at depth 0",
+                            },
                             at,
                             "RB-2.8",
                         ));
@@ -660,10 +828,18 @@ impl<'a> Validator<'a, '_> {
                     depth -= 1;
                 }
                 E::PermutationListEnd => {
-                    zero("sibling index of PermutationListEnd", sibling_index, at + 4, 0, "RB-2.7")?;
+                    zero(
+                        "sibling index of PermutationListEnd",
+                        sibling_index,
+                        at + 4,
+                        0,
+                        "RB-2.7",
+                    )?;
                     if !in_permutation {
                         return Err(DecodeError::new(
-                            K::MalformedPermutationList { detail: "PermutationListEnd without entries" },
+                            K::MalformedPermutationList {
+                                detail: "PermutationListEnd without entries",
+                            },
                             at,
                             "RB-2.9",
                         ));
@@ -676,14 +852,18 @@ impl<'a> Validator<'a, '_> {
         let end = start + EDIT_SIZE * count;
         if in_permutation {
             return Err(DecodeError::new(
-                K::MalformedPermutationList { detail: "the diff ends inside a permutation list" },
+                K::MalformedPermutationList {
+                    detail: "the diff ends inside a permutation list",
+                },
                 end,
                 "RB-2.9",
             ));
         }
         if depth != 0 {
             return Err(DecodeError::new(
-                K::UnbalancedStep { detail: "the diff ends with StepIn edits not matched by StepOut" },
+                K::UnbalancedStep {
+                    detail: "the diff ends with StepIn edits not matched by StepOut",
+                },
                 end,
                 "RB-2.8",
             ));
@@ -691,10 +871,16 @@ impl<'a> Validator<'a, '_> {
         Ok(())
     }
 
-    fn frames(&self, layout: &Layout, strings: &mut Strings<'a>) -> Result<(), DecodeError> {
+    fn frames(&self, layout: &Layout, strings: &mut Strings<'a>, references: &[u32]) -> Result<(), DecodeError> {
+        /// A subtree whose later frames are still to come.
+        struct Open {
+            end: usize,
+            kind: FrameType,
+            has_child: bool,
+        }
         let bytes = self.bytes;
         let count = layout.frame_count;
-        let mut open: Vec<usize> = Vec::new();
+        let mut open: Vec<Open> = Vec::new();
         for index in 0..count {
             let at = layout.frames + 4 + FRAME_SIZE * index;
             let raw_type = read_i32(bytes, at);
@@ -705,16 +891,21 @@ impl<'a> Validator<'a, '_> {
             let Some(frame_type) = FrameType::from_i32(raw_type) else {
                 return Err(DecodeError::new(K::UnknownFrameType { value: raw_type }, at, "RB-3.2"));
             };
-            while open.last().is_some_and(|&end| end <= index) {
+            while open.last().is_some_and(|o| o.end <= index) {
                 open.pop();
             }
-            let parent_end = open.last().copied().unwrap_or(count);
+            let parent_end = open.last().map_or(count, |o| o.end);
+            let parent = open.len().checked_sub(1);
             let pad = |what: &'static str, value: i32, offset: usize| {
                 if value == 0 {
                     Ok(())
                 } else {
                     Err(DecodeError::new(
-                        K::UnusedFieldSet { what, expected: 0, found: value.into() },
+                        K::UnusedFieldSet {
+                            what,
+                            expected: 0,
+                            found: value.into(),
+                        },
                         offset,
                         "RB-3.4",
                     ))
@@ -732,10 +923,18 @@ impl<'a> Validator<'a, '_> {
                         ));
                     }
                     if a > 1 {
-                        open.push(index + a as usize);
+                        open.push(Open {
+                            end: index + a as usize,
+                            kind: frame_type,
+                            has_child: false,
+                        });
                         if open.len() > self.limits.max_depth {
                             return Err(DecodeError::new(
-                                K::LimitExceeded { what: "subtree depth", count: open.len(), limit: self.limits.max_depth },
+                                K::LimitExceeded {
+                                    what: "subtree depth",
+                                    count: open.len(),
+                                    limit: self.limits.max_depth,
+                                },
                                 at,
                                 "RB-1.5",
                             ));
@@ -748,7 +947,10 @@ impl<'a> Validator<'a, '_> {
                         F::Component => {
                             if b < 0 {
                                 return Err(DecodeError::new(
-                                    K::NegativeValue { what: "component id", value: b.into() },
+                                    K::NegativeValue {
+                                        what: "component id",
+                                        value: b.into(),
+                                    },
                                     at + 8,
                                     "RB-3.7",
                                 ));
@@ -764,7 +966,9 @@ impl<'a> Validator<'a, '_> {
                     let handler = read_u64(bytes, at + 12);
                     if handler != 0 && b != -1 {
                         return Err(DecodeError::new(
-                            K::HandlerWithValue { event_handler_id: handler },
+                            K::HandlerWithValue {
+                                event_handler_id: handler,
+                            },
                             at + 8,
                             "RB-3.6",
                         ));
@@ -789,6 +993,34 @@ impl<'a> Validator<'a, '_> {
                     pad("padding", d, at + 16)?;
                 }
             }
+            if let Some(parent) = parent {
+                // RB-3.10: attributes lead their element's or component's children.
+                let parent = &mut open[parent];
+                if frame_type == F::Attribute {
+                    if parent.has_child || !matches!(parent.kind, F::Element | F::Component) {
+                        return Err(DecodeError::new(
+                            K::MisplacedAttribute {
+                                index,
+                                parent: frame_type_name(parent.kind),
+                            },
+                            at,
+                            "RB-3.10",
+                        ));
+                    }
+                } else {
+                    parent.has_child = true;
+                }
+                // RB-2.11: edits refer to whole subtrees only.
+                if references[index] != 0 {
+                    return Err(DecodeError::new(
+                        K::NestedFrameReference { index },
+                        references[index] as usize - 1,
+                        "RB-2.11",
+                    ));
+                }
+            } else if references[index] == 0 {
+                return Err(DecodeError::new(K::UnreferencedFrame { index }, at, "RB-2.11"));
+            }
         }
         Ok(())
     }
@@ -799,7 +1031,10 @@ impl<'a> Validator<'a, '_> {
             let id = read_i32(self.bytes, at);
             if id < 0 {
                 return Err(DecodeError::new(
-                    K::NegativeValue { what: "disposed component id", value: id.into() },
+                    K::NegativeValue {
+                        what: "disposed component id",
+                        value: id.into(),
+                    },
                     at,
                     "RB-4.1",
                 ));
@@ -861,7 +1096,11 @@ impl<'a> RenderBatchView<'a> {
         let batch = *self;
         (0..self.diff_count).map(move |i| {
             let position = read_i32(batch.bytes, batch.diff_table + 4 + 4 * i) as usize;
-            DiffView { batch, position, edit_count: read_i32(batch.bytes, position + 4) as usize }
+            DiffView {
+                batch,
+                position,
+                edit_count: read_i32(batch.bytes, position + 4) as usize,
+            }
         })
     }
 
@@ -878,14 +1117,20 @@ impl<'a> RenderBatchView<'a> {
         let b = read_i32(bytes, at + 8);
         let string = |i: i32| self.string(i).unwrap_or_default();
         match FrameType::from_i32(read_i32(bytes, at)).unwrap_or(FrameType::NamedEvent) {
-            FrameType::Element => Frame::Element { subtree_length: a, name: string(b) },
+            FrameType::Element => Frame::Element {
+                subtree_length: a,
+                name: string(b),
+            },
             FrameType::Text => Frame::Text { content: string(a) },
             FrameType::Attribute => Frame::Attribute {
                 name: string(a),
                 value: self.string(b),
                 event_handler_id: read_u64(bytes, at + 12),
             },
-            FrameType::Component => Frame::Component { subtree_length: a, component_id: b },
+            FrameType::Component => Frame::Component {
+                subtree_length: a,
+                component_id: b,
+            },
             FrameType::Region => Frame::Region { subtree_length: a },
             FrameType::ElementReferenceCapture => Frame::ElementReferenceCapture { id: string(a) },
             FrameType::ComponentReferenceCapture => Frame::ComponentReferenceCapture,
@@ -962,20 +1207,33 @@ impl<'a> DiffView<'a> {
             let sibling_index = read_i32(bytes, at + 4);
             let slot = read_i32(bytes, at + 8);
             match EditType::from_i32(read_i32(bytes, at)).unwrap_or(EditType::StepOut) {
-                EditType::PrependFrame => Edit::PrependFrame { sibling_index, reference_frame_index: slot },
+                EditType::PrependFrame => Edit::PrependFrame {
+                    sibling_index,
+                    reference_frame_index: slot,
+                },
                 EditType::RemoveFrame => Edit::RemoveFrame { sibling_index },
-                EditType::SetAttribute => Edit::SetAttribute { sibling_index, reference_frame_index: slot },
+                EditType::SetAttribute => Edit::SetAttribute {
+                    sibling_index,
+                    reference_frame_index: slot,
+                },
                 EditType::RemoveAttribute => Edit::RemoveAttribute {
                     sibling_index,
                     name: self.batch.string(read_i32(bytes, at + 12)).unwrap_or_default(),
                 },
-                EditType::UpdateText => Edit::UpdateText { sibling_index, reference_frame_index: slot },
+                EditType::UpdateText => Edit::UpdateText {
+                    sibling_index,
+                    reference_frame_index: slot,
+                },
                 EditType::StepIn => Edit::StepIn { sibling_index },
                 EditType::StepOut => Edit::StepOut,
-                EditType::UpdateMarkup => Edit::UpdateMarkup { sibling_index, reference_frame_index: slot },
-                EditType::PermutationListEntry => {
-                    Edit::PermutationListEntry { sibling_index, move_to_sibling_index: slot }
-                }
+                EditType::UpdateMarkup => Edit::UpdateMarkup {
+                    sibling_index,
+                    reference_frame_index: slot,
+                },
+                EditType::PermutationListEntry => Edit::PermutationListEntry {
+                    sibling_index,
+                    move_to_sibling_index: slot,
+                },
                 EditType::PermutationListEnd => Edit::PermutationListEnd,
             }
         })
@@ -987,18 +1245,38 @@ mod tests {
     use super::*;
     use crate::render_batch::{encode, types::Frame};
 
+    /// A batch that prepends each of `frames` (all top-level) in one diff.
     fn batch_of(frames: Vec<Frame>) -> Vec<u8> {
-        encode(&RenderBatch { reference_frames: frames, ..Default::default() })
+        let edits = (0..frames.len() as i32)
+            .map(|i| crate::render_batch::Edit::PrependFrame {
+                sibling_index: i,
+                reference_frame_index: i,
+            })
+            .collect();
+        let diff = crate::render_batch::Diff { component_id: 0, edits };
+        encode(&RenderBatch {
+            updated_components: vec![diff],
+            reference_frames: frames,
+            ..Default::default()
+        })
     }
 
     #[test]
     fn a_long_string_shared_many_times_is_bounded_by_the_expansion_limit() {
-        // RB-1.5: 2,000 element frames share one 100 KB name: 140 KB of input, 200 MB of owned form.
+        // RB-1.5: 2,000 element frames share one 100 KB name: 170 KB of input, 200 MB of owned form.
         let name = "n".repeat(100_000);
-        let frames = (0..2000).map(|_| Frame::Element { subtree_length: 1, name: name.clone() }).collect();
+        let frames = (0..2000)
+            .map(|_| Frame::Element {
+                subtree_length: 1,
+                name: name.clone(),
+            })
+            .collect();
         let bytes = batch_of(frames);
-        assert!(bytes.len() < 150_000);
-        let limits = Limits { max_expanded_string_bytes: 10_000_000, ..Limits::DEFAULT };
+        assert!(bytes.len() < 200_000);
+        let limits = Limits {
+            max_expanded_string_bytes: 10_000_000,
+            ..Limits::DEFAULT
+        };
         let error = validate(&bytes, &limits).unwrap_err();
         assert_eq!(error.kind.name(), "limit_exceeded");
         assert_eq!(error.requirement, "RB-1.5");
@@ -1009,7 +1287,18 @@ mod tests {
     /// the owned form would hold `count` copies).
     fn shared_text_batch(text: &str, count: usize) -> Vec<u8> {
         let mut b = Vec::new();
-        b.extend_from_slice(&0i32.to_le_bytes()); // no diffs
+        // One diff of `count` UpdateText edits, edit i updating with frame i.
+        b.extend_from_slice(&0i32.to_le_bytes());
+        b.extend_from_slice(&(count as i32).to_le_bytes());
+        for i in 0..count as i32 {
+            for word in [5, i, i, -1] {
+                b.extend_from_slice(&word.to_le_bytes());
+            }
+        }
+        let diff_table = b.len();
+        b.extend_from_slice(&1i32.to_le_bytes());
+        b.extend_from_slice(&0i32.to_le_bytes());
+        let frames = b.len();
         b.extend_from_slice(&(count as i32).to_le_bytes());
         for _ in 0..count {
             b.extend_from_slice(&2i32.to_le_bytes());
@@ -1027,7 +1316,7 @@ mod tests {
         b.extend_from_slice(text.as_bytes());
         let table = b.len();
         b.extend_from_slice(&(string as i32).to_le_bytes());
-        for position in [0, 4, disposed, disposed + 4, table] {
+        for position in [diff_table, frames, disposed, disposed + 4, table] {
             b.extend_from_slice(&(position as i32).to_le_bytes());
         }
         b
@@ -1043,7 +1332,10 @@ mod tests {
         assert_eq!(view.frame_count(), 20_000);
         // Non-whitespace text is never shared (RB-5.8).
         let bytes = shared_text_batch("x", 2);
-        assert_eq!(validate(&bytes, &Limits::UNLIMITED).unwrap_err().kind.name(), "non_canonical_strings");
+        assert_eq!(
+            validate(&bytes, &Limits::UNLIMITED).unwrap_err().kind.name(),
+            "non_canonical_strings"
+        );
     }
 
     #[test]
@@ -1053,26 +1345,53 @@ mod tests {
         assert_eq!(bytes.len(), crate::render_batch::MIN_BATCH_SIZE);
         assert!(validate(&bytes, &Limits::DEFAULT).is_ok());
         for cut in 0..bytes.len() {
-            assert!(validate(&bytes[..cut], &Limits::DEFAULT).is_err(), "prefix of {cut} bytes accepted");
+            assert!(
+                validate(&bytes[..cut], &Limits::DEFAULT).is_err(),
+                "prefix of {cut} bytes accepted"
+            );
         }
     }
 
     #[test]
     fn length_prefix_sizes_follow_dotnet() {
         // RB-5.2
-        for (value, size) in [(0u32, 1), (127, 1), (128, 2), (16_383, 2), (16_384, 3), (2_097_151, 3), (2_097_152, 4)] {
+        for (value, size) in [
+            (0u32, 1),
+            (127, 1),
+            (128, 2),
+            (16_383, 2),
+            (16_384, 3),
+            (2_097_151, 3),
+            (2_097_152, 4),
+        ] {
             assert_eq!(length_prefix_size(value), size, "{value}");
         }
         assert_eq!(read_length_prefix(&[0x80, 0x01], 0, 2), Ok((128, 2)));
-        assert_eq!(read_length_prefix(&[0xff, 0xff, 0xff, 0xff, 0x07], 0, 5), Ok((i32::MAX as u32, 5)));
-        assert_eq!(read_length_prefix(&[0xff, 0xff, 0xff, 0xff, 0x08], 0, 5), Err(usize::MAX));
+        assert_eq!(
+            read_length_prefix(&[0xff, 0xff, 0xff, 0xff, 0x07], 0, 5),
+            Ok((i32::MAX as u32, 5))
+        );
+        assert_eq!(
+            read_length_prefix(&[0xff, 0xff, 0xff, 0xff, 0x08], 0, 5),
+            Err(usize::MAX)
+        );
         assert_eq!(read_length_prefix(&[0x80, 0x80], 0, 2), Err(2));
     }
 
     #[test]
     fn whitespace_matches_dotnet_is_null_or_white_space() {
         // RB-5.6: the Unicode White_Space set, which is .NET's char.IsWhiteSpace.
-        for ws in ["", " ", "\t\n\u{b}\u{c}\r", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}\u{200a}", "\u{2028}\u{2029}", "\u{202f}\u{205f}\u{3000}"] {
+        for ws in [
+            "",
+            " ",
+            "\t\n\u{b}\u{c}\r",
+            "\u{85}",
+            "\u{a0}",
+            "\u{1680}",
+            "\u{2000}\u{200a}",
+            "\u{2028}\u{2029}",
+            "\u{202f}\u{205f}\u{3000}",
+        ] {
             assert!(is_whitespace_only(ws), "{ws:?}");
         }
         for not in ["x", " x", "\u{200b}", "\u{feff}", "\u{180e}", "\0"] {

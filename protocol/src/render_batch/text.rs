@@ -16,25 +16,40 @@ pub fn describe(batch: &RenderBatch) -> String {
             }
             let pad = "  ".repeat(depth.max(1));
             let line = match edit {
-                Edit::PrependFrame { sibling_index, reference_frame_index } => {
+                Edit::PrependFrame {
+                    sibling_index,
+                    reference_frame_index,
+                } => {
                     format!("prepend at {sibling_index}: frame {reference_frame_index}")
                 }
                 Edit::RemoveFrame { sibling_index } => format!("remove at {sibling_index}"),
-                Edit::SetAttribute { sibling_index, reference_frame_index } => {
+                Edit::SetAttribute {
+                    sibling_index,
+                    reference_frame_index,
+                } => {
                     format!("set attribute at {sibling_index}: frame {reference_frame_index}")
                 }
                 Edit::RemoveAttribute { sibling_index, name } => {
                     format!("remove attribute at {sibling_index}: {name:?}")
                 }
-                Edit::UpdateText { sibling_index, reference_frame_index } => {
+                Edit::UpdateText {
+                    sibling_index,
+                    reference_frame_index,
+                } => {
                     format!("update text at {sibling_index}: frame {reference_frame_index}")
                 }
                 Edit::StepIn { sibling_index } => format!("step in to {sibling_index}"),
                 Edit::StepOut => "step out".to_owned(),
-                Edit::UpdateMarkup { sibling_index, reference_frame_index } => {
+                Edit::UpdateMarkup {
+                    sibling_index,
+                    reference_frame_index,
+                } => {
                     format!("update markup at {sibling_index}: frame {reference_frame_index}")
                 }
-                Edit::PermutationListEntry { sibling_index, move_to_sibling_index } => {
+                Edit::PermutationListEntry {
+                    sibling_index,
+                    move_to_sibling_index,
+                } => {
                     format!("move {sibling_index} -> {move_to_sibling_index}")
                 }
                 Edit::PermutationListEnd => "end of moves".to_owned(),
@@ -55,7 +70,11 @@ pub fn describe(batch: &RenderBatch) -> String {
         let line = match frame {
             Frame::Element { subtree_length, name } => format!("<{name}> ({subtree_length} frames)"),
             Frame::Text { content } => format!("text {content:?}"),
-            Frame::Attribute { name, value, event_handler_id } => {
+            Frame::Attribute {
+                name,
+                value,
+                event_handler_id,
+            } => {
                 let value = value.as_ref().map_or("null".to_owned(), |v| format!("{v:?}"));
                 if *event_handler_id != 0 {
                     format!("@{name}={value} handler {event_handler_id}")
@@ -63,7 +82,10 @@ pub fn describe(batch: &RenderBatch) -> String {
                     format!("@{name}={value}")
                 }
             }
-            Frame::Component { subtree_length, component_id } => {
+            Frame::Component {
+                subtree_length,
+                component_id,
+            } => {
                 format!("component {component_id} ({subtree_length} frames)")
             }
             Frame::Region { subtree_length } => format!("region ({subtree_length} frames)"),

@@ -97,7 +97,10 @@ impl EditType {
 /// and the components and event handlers that were disposed (RB-1.2).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schemars(title = "RenderBatch", description = "The canonical JSON form of a Blazor render batch (spec/render-batch.md, RB-6.1).")]
+#[schemars(
+    title = "RenderBatch",
+    description = "The canonical JSON form of a Blazor render batch (spec/render-batch.md, RB-6.1)."
+)]
 pub struct RenderBatch {
     /// One diff per component that rendered, in the order they were written.
     pub updated_components: Vec<Diff>,
@@ -123,7 +126,12 @@ pub struct Diff<S = String> {
 
 /// One edit of a diff (RB-2.3). Sibling indexes are relative to the current parent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum Edit<S = String> {
     /// Insert `reference_frames[reference_frame_index]` and its subtree before the sibling index.
     PrependFrame {
@@ -203,27 +211,48 @@ impl<S> Edit<S> {
     /// The edit with its string converted.
     pub fn map_string<T>(self, f: impl FnOnce(S) -> T) -> Edit<T> {
         match self {
-            Edit::PrependFrame { sibling_index, reference_frame_index } => {
-                Edit::PrependFrame { sibling_index, reference_frame_index }
-            }
+            Edit::PrependFrame {
+                sibling_index,
+                reference_frame_index,
+            } => Edit::PrependFrame {
+                sibling_index,
+                reference_frame_index,
+            },
             Edit::RemoveFrame { sibling_index } => Edit::RemoveFrame { sibling_index },
-            Edit::SetAttribute { sibling_index, reference_frame_index } => {
-                Edit::SetAttribute { sibling_index, reference_frame_index }
-            }
-            Edit::RemoveAttribute { sibling_index, name } => {
-                Edit::RemoveAttribute { sibling_index, name: f(name) }
-            }
-            Edit::UpdateText { sibling_index, reference_frame_index } => {
-                Edit::UpdateText { sibling_index, reference_frame_index }
-            }
+            Edit::SetAttribute {
+                sibling_index,
+                reference_frame_index,
+            } => Edit::SetAttribute {
+                sibling_index,
+                reference_frame_index,
+            },
+            Edit::RemoveAttribute { sibling_index, name } => Edit::RemoveAttribute {
+                sibling_index,
+                name: f(name),
+            },
+            Edit::UpdateText {
+                sibling_index,
+                reference_frame_index,
+            } => Edit::UpdateText {
+                sibling_index,
+                reference_frame_index,
+            },
             Edit::StepIn { sibling_index } => Edit::StepIn { sibling_index },
             Edit::StepOut => Edit::StepOut,
-            Edit::UpdateMarkup { sibling_index, reference_frame_index } => {
-                Edit::UpdateMarkup { sibling_index, reference_frame_index }
-            }
-            Edit::PermutationListEntry { sibling_index, move_to_sibling_index } => {
-                Edit::PermutationListEntry { sibling_index, move_to_sibling_index }
-            }
+            Edit::UpdateMarkup {
+                sibling_index,
+                reference_frame_index,
+            } => Edit::UpdateMarkup {
+                sibling_index,
+                reference_frame_index,
+            },
+            Edit::PermutationListEntry {
+                sibling_index,
+                move_to_sibling_index,
+            } => Edit::PermutationListEntry {
+                sibling_index,
+                move_to_sibling_index,
+            },
             Edit::PermutationListEnd => Edit::PermutationListEnd,
         }
     }
@@ -232,7 +261,12 @@ impl<S> Edit<S> {
 /// One reference frame (RB-3.3). Only what the browser needs is on the wire: no sequence
 /// numbers, no non-string attribute values, no component instances.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum Frame<S = String> {
     /// An element: this frame and the `subtree_length - 1` frames after it.
     Element {
@@ -308,14 +342,27 @@ impl<S> Frame<S> {
     /// The frame with its strings converted.
     pub fn map_strings<T>(self, mut f: impl FnMut(S) -> T) -> Frame<T> {
         match self {
-            Frame::Element { subtree_length, name } => Frame::Element { subtree_length, name: f(name) },
+            Frame::Element { subtree_length, name } => Frame::Element {
+                subtree_length,
+                name: f(name),
+            },
             Frame::Text { content } => Frame::Text { content: f(content) },
-            Frame::Attribute { name, value, event_handler_id } => Frame::Attribute {
+            Frame::Attribute {
+                name,
+                value,
+                event_handler_id,
+            } => Frame::Attribute {
                 name: f(name),
                 value: value.map(&mut f),
                 event_handler_id,
             },
-            Frame::Component { subtree_length, component_id } => Frame::Component { subtree_length, component_id },
+            Frame::Component {
+                subtree_length,
+                component_id,
+            } => Frame::Component {
+                subtree_length,
+                component_id,
+            },
             Frame::Region { subtree_length } => Frame::Region { subtree_length },
             Frame::ElementReferenceCapture { id } => Frame::ElementReferenceCapture { id: f(id) },
             Frame::ComponentReferenceCapture => Frame::ComponentReferenceCapture,
@@ -333,9 +380,8 @@ fn is_zero(value: &u64) -> bool {
 const U64_PATTERN: &str = "^(0|[1-9][0-9]{0,19})$";
 
 fn parse_u64<E: serde::de::Error>(text: &str) -> Result<u64, E> {
-    let canonical = !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_digit())
-        && (text == "0" || !text.starts_with('0'));
+    let canonical =
+        !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) && (text == "0" || !text.starts_with('0'));
     if !canonical {
         return Err(E::custom(format!(
             "expected a 64-bit unsigned integer as a decimal string without sign or leading zeros (RB-6.2), found {text:?}"
@@ -407,14 +453,24 @@ mod tests {
         };
         let json = serde_json::to_string(&batch).unwrap();
         assert!(json.contains(r#""eventHandlerId":"18446744073709551615""#), "{json}");
-        assert!(json.contains(r#""disposedEventHandlerIds":["9007199254740993"]"#), "{json}");
+        assert!(
+            json.contains(r#""disposedEventHandlerIds":["9007199254740993"]"#),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<RenderBatch>(&json).unwrap(), batch);
     }
 
     #[test]
     fn non_canonical_u64_strings_are_refused() {
         // RB-6.2
-        for bad in [r#""01""#, r#""+1""#, r#""""#, r#""18446744073709551616""#, "1", r#"" 1""#] {
+        for bad in [
+            r#""01""#,
+            r#""+1""#,
+            r#""""#,
+            r#""18446744073709551616""#,
+            "1",
+            r#"" 1""#,
+        ] {
             let json = format!(
                 r#"{{"updatedComponents":[],"referenceFrames":[],"disposedComponentIds":[],"disposedEventHandlerIds":[{bad}]}}"#
             );

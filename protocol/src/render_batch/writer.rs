@@ -60,7 +60,12 @@ impl<'o, 's> BatchWriter<'o, 's> {
     /// A writer appending to `out`.
     pub fn new(out: &'o mut Vec<u8>) -> Self {
         let base = out.len();
-        BatchWriter { out, base, strings: Vec::new(), deduplicated: FxHashMap::default() }
+        BatchWriter {
+            out,
+            base,
+            strings: Vec::new(),
+            deduplicated: FxHashMap::default(),
+        }
     }
 
     fn position(&self) -> i32 {
@@ -164,20 +169,29 @@ impl<'o, 's> BatchWriter<'o, 's> {
 
     fn edit<S: AsRef<str>>(&mut self, edit: &'s Edit<S>) {
         let (sibling_index, slot, name) = match edit {
-            Edit::PrependFrame { sibling_index, reference_frame_index }
-            | Edit::SetAttribute { sibling_index, reference_frame_index }
-            | Edit::UpdateText { sibling_index, reference_frame_index }
-            | Edit::UpdateMarkup { sibling_index, reference_frame_index } => {
-                (*sibling_index, *reference_frame_index, -1)
+            Edit::PrependFrame {
+                sibling_index,
+                reference_frame_index,
             }
+            | Edit::SetAttribute {
+                sibling_index,
+                reference_frame_index,
+            }
+            | Edit::UpdateText {
+                sibling_index,
+                reference_frame_index,
+            }
+            | Edit::UpdateMarkup {
+                sibling_index,
+                reference_frame_index,
+            } => (*sibling_index, *reference_frame_index, -1),
             Edit::RemoveFrame { sibling_index } | Edit::StepIn { sibling_index } => (*sibling_index, 0, -1),
-            Edit::RemoveAttribute { sibling_index, name } => {
-                (*sibling_index, 0, self.string(name.as_ref(), true))
-            }
+            Edit::RemoveAttribute { sibling_index, name } => (*sibling_index, 0, self.string(name.as_ref(), true)),
             Edit::StepOut | Edit::PermutationListEnd => (0, 0, -1),
-            Edit::PermutationListEntry { sibling_index, move_to_sibling_index } => {
-                (*sibling_index, *move_to_sibling_index, -1)
-            }
+            Edit::PermutationListEntry {
+                sibling_index,
+                move_to_sibling_index,
+            } => (*sibling_index, *move_to_sibling_index, -1),
         };
         let mut entry = [0u8; 16];
         entry[0..4].copy_from_slice(&(edit.edit_type() as i32).to_le_bytes());
@@ -195,7 +209,11 @@ impl<'o, 's> BatchWriter<'o, 's> {
                 let content = content.as_ref();
                 (self.string(content, is_whitespace_only(content)), 0, 0)
             }
-            Frame::Attribute { name, value, event_handler_id } => {
+            Frame::Attribute {
+                name,
+                value,
+                event_handler_id,
+            } => {
                 let name = self.string(name.as_ref(), true);
                 let value = match value {
                     None => -1,
@@ -206,7 +224,10 @@ impl<'o, 's> BatchWriter<'o, 's> {
                 };
                 (name, value, *event_handler_id)
             }
-            Frame::Component { subtree_length, component_id } => (*subtree_length, *component_id, 0),
+            Frame::Component {
+                subtree_length,
+                component_id,
+            } => (*subtree_length, *component_id, 0),
             Frame::Region { subtree_length } => (*subtree_length, 0, 0),
             Frame::ElementReferenceCapture { id } | Frame::Markup { content: id } => {
                 (self.string(id.as_ref(), false), 0, 0)
