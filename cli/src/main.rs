@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use brasa_protocol::hub;
 use brasa_protocol::render_batch::{self, Limits, RenderBatch};
 use clap::{Parser, Subcommand};
 
@@ -41,6 +42,11 @@ enum Command {
         /// The JSON form; `-` or nothing for standard input.
         file: Option<PathBuf>,
     },
+    /// Decode and encode SignalR hub messages (JSON and MessagePack protocols).
+    Hub {
+        #[command(subcommand)]
+        command: HubCommand,
+    },
     /// Run and manage the conformance vectors.
     Conformance {
         #[command(subcommand)]
@@ -71,6 +77,55 @@ enum Command {
         /// Which schema.
         #[arg(value_parser = ["render-batch", "vector"])]
         name: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum HubProtocolArg {
+    Json,
+    Messagepack,
+}
+
+impl From<HubProtocolArg> for hub::Protocol {
+    fn from(p: HubProtocolArg) -> Self {
+        match p {
+            HubProtocolArg::Json => hub::Protocol::Json,
+            HubProtocolArg::Messagepack => hub::Protocol::MessagePack,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum HubCommand {
+    /// Read framed hub messages and print each in its readable JSON form, one per line.
+    ///
+    /// MessagePack: each message behind its variable-length size prefix; JSON: each ended by
+    /// 0x1E. A truncated or malformed frame exits with status 1, the error kind and byte offset
+    /// on stderr (spec/hub.md).
+    Decode {
+        /// The hub protocol.
+        #[arg(long, value_enum)]
+        protocol: HubProtocolArg,
+        /// Read hex text (either case; whitespace ignored) instead of binary.
+        #[arg(long)]
+        hex: bool,
+        /// Largest message accepted, in bytes.
+        #[arg(long, default_value_t = 128 * 1024 * 1024)]
+        max_message_size: usize,
+        /// The frames; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+    },
+    /// Read readable messages (JSON values one after another, or one array of them) and write
+    /// the framed bytes.
+    Encode {
+        /// The hub protocol.
+        #[arg(long, value_enum)]
+        protocol: HubProtocolArg,
+        /// Write lower-case hex with one final newline instead of binary.
+        #[arg(long)]
+        hex: bool,
+        /// The readable messages; `-` or nothing for standard input.
+        file: Option<PathBuf>,
     },
 }
 
@@ -105,7 +160,9 @@ fn read_input(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
         }
         _ => {
             let mut data = Vec::new();
-            std::io::stdin().read_to_end(&mut data).context("cannot read standard input")?;
+            std::io::stdin()
+                .read_to_end(&mut data)
+                .context("cannot read standard input")?;
             Ok(data)
         }
     }
@@ -118,9 +175,29 @@ fn parse_hex(text: &[u8]) -> anyhow::Result<Vec<u8>> {
         bail!("hex input has an odd number of digits ({})", digits.len());
     }
     let value = |d: u8, at: usize| -> anyhow::Result<u8> {
-        (d as char).to_digit(16).map(|v| v as u8).with_context(|| format!("not a hex digit: {:?} (digit {at})", d as char))
+        (d as char)
+            .to_digit(16)
+            .map(|v| v as u8)
+            .with_context(|| format!("not a hex digit: {:?} (digit {at})", d as char))
     };
-    digits.chunks(2).enumerate().map(|(i, pair)| Ok(value(pair[0], 2 * i)? << 4 | value(pair[1], 2 * i + 1)?)).collect()
+    digits
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| Ok(value(pair[0], 2 * i)? << 4 | value(pair[1], 2 * i + 1)?))
+        .collect()
+}
+
+fn write_bytes(out: &mut impl Write, bytes: &[u8], hex: bool) -> anyhow::Result<()> {
+    if hex {
+        let mut text = String::with_capacity(bytes.len() * 2 + 1);
+        for b in bytes {
+            text.push_str(&format!("{b:02x}"));
+        }
+        text.push('\n');
+        out.write_all(text.as_bytes()).context("cannot write")
+    } else {
+        out.write_all(bytes).context("cannot write")
+    }
 }
 
 enum Failure {
@@ -155,7 +232,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             };
             if text {
-                stdout.write_all(render_batch::describe(&batch).as_bytes()).context("cannot write")?;
+                stdout
+                    .write_all(render_batch::describe(&batch).as_bytes())
+                    .context("cannot write")?;
             } else {
                 serde_json::to_writer_pretty(&mut stdout, &batch).context("cannot write")?;
                 stdout.write_all(b"\n").context("cannot write")?;
@@ -174,19 +253,76 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     return Err(Failure::Invalid);
                 }
             };
-            let bytes = render_batch::encode(&batch);
-            if hex {
-                let mut text = String::with_capacity(bytes.len() * 2 + 1);
-                for b in &bytes {
-                    text.push_str(&format!("{b:02x}"));
+            let bytes = render_batch::try_encode(&batch).map_err(anyhow::Error::from)?;
+            write_bytes(&mut stdout, &bytes, hex)?;
+        }
+        Command::Hub {
+            command:
+                HubCommand::Decode {
+                    protocol,
+                    hex,
+                    max_message_size,
+                    file,
+                },
+        } => {
+            let raw = read_input(file.as_ref())?;
+            let bytes = if hex { parse_hex(&raw)? } else { raw };
+            match hub::decode_all(protocol.into(), &bytes, max_message_size) {
+                Ok(messages) => {
+                    for message in &messages {
+                        writeln!(stdout, "{}", hub::readable_json(message)).context("cannot write")?;
+                    }
                 }
-                text.push('\n');
-                stdout.write_all(text.as_bytes()).context("cannot write")?;
-            } else {
-                stdout.write_all(&bytes).context("cannot write")?;
+                Err(e) => {
+                    eprintln!(
+                        "brasa: invalid hub message: {} at byte offset {} ({}): {}",
+                        e.kind.name(),
+                        e.offset,
+                        e.requirement,
+                        e.kind
+                    );
+                    return Err(Failure::Invalid);
+                }
             }
         }
-        Command::Conformance { command: ConformanceCommand::Run { suites, report, vectors } } => {
+        Command::Hub {
+            command: HubCommand::Encode { protocol, hex, file },
+        } => {
+            let raw = read_input(file.as_ref())?;
+            let mut out = Vec::new();
+            let mut values = Vec::new();
+            for value in serde_json::Deserializer::from_slice(&raw).into_iter::<hub::Value>() {
+                match value {
+                    Ok(hub::Value::Array(items)) => values.extend(items),
+                    Ok(value) => values.push(value),
+                    Err(e) => {
+                        eprintln!("brasa: invalid readable message (HUB-4.1): {e}");
+                        return Err(Failure::Invalid);
+                    }
+                }
+            }
+            for (index, value) in values.iter().enumerate() {
+                let encoded = hub::from_readable(value, 0).and_then(|m| hub::encode(protocol.into(), &m, &mut out));
+                if let Err(e) = encoded {
+                    eprintln!(
+                        "brasa: message {index}: {} ({}): {}",
+                        e.kind.name(),
+                        e.requirement,
+                        e.kind
+                    );
+                    return Err(Failure::Invalid);
+                }
+            }
+            write_bytes(&mut stdout, &out, hex)?;
+        }
+        Command::Conformance {
+            command:
+                ConformanceCommand::Run {
+                    suites,
+                    report,
+                    vectors,
+                },
+        } => {
             let dir = vectors.unwrap_or_else(brasa_conformance::default_vectors_dir);
             let result = brasa_conformance::run(&dir, &suites).map_err(anyhow::Error::from)?;
             for outcome in result.outcomes.iter().filter(|o| !o.passed) {
@@ -210,10 +346,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 return Err(Failure::Invalid);
             }
         }
-        Command::Conformance { command: ConformanceCommand::List { vectors } } => {
+        Command::Conformance {
+            command: ConformanceCommand::List { vectors },
+        } => {
             let dir = vectors.unwrap_or_else(brasa_conformance::default_vectors_dir);
             for suite in brasa_conformance::SUITES {
-                let count = brasa_conformance::load_suite(&dir, suite).map_err(anyhow::Error::from)?.len();
+                let count = brasa_conformance::load_suite(&dir, suite)
+                    .map_err(anyhow::Error::from)?
+                    .len();
                 writeln!(stdout, "{suite}: {count} vectors").context("cannot write")?;
             }
         }
@@ -241,7 +381,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut batches = Vec::with_capacity(files.len());
             for file in &files {
                 let raw = read_input(Some(file))?;
-                batches.push(if hex { parse_hex(&raw).with_context(|| file.display().to_string())? } else { raw });
+                batches.push(if hex {
+                    parse_hex(&raw).with_context(|| file.display().to_string())?
+                } else {
+                    raw
+                });
             }
             match brasa_dom::apply_to_html(&batches) {
                 Ok(html) => {
