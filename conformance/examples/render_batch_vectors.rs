@@ -380,7 +380,7 @@ fn valid_vectors(g: &mut Generator) {
     );
     g.valid(
         "several-diffs",
-        &["RB-2.1", "RB-2.2", "RB-2.5", "RB-3.1"],
+        &["RB-2.1", "RB-2.2", "RB-2.5", "RB-2.11", "RB-3.1"],
         "Three diffs in one batch, each with its own position table entry, whose edits all refer into the one shared reference frame list.",
         batch(
             vec![
@@ -417,7 +417,7 @@ fn valid_vectors(g: &mut Generator) {
     );
     g.valid(
         "element-with-attributes",
-        &["RB-3.2", "RB-3.3", "RB-3.5"],
+        &["RB-3.2", "RB-3.3", "RB-3.5", "RB-3.10"],
         "An element whose subtree holds attribute frames (type 3) followed by a text child, as the browser expects them: attributes first.",
         batch(
             vec![diff(0, vec![prepend(0, 0)])],
@@ -490,7 +490,7 @@ fn valid_vectors(g: &mut Generator) {
     );
     g.valid(
         "element-reference-capture",
-        &["RB-3.2", "RB-3.3", "RB-3.4"],
+        &["RB-3.2", "RB-3.3", "RB-3.4", "RB-3.10"],
         "An element with an element reference capture frame (type 6) after its attributes, carrying the capture id as a string.",
         batch(
             vec![diff(0, vec![prepend(0, 0)])],
@@ -499,7 +499,7 @@ fn valid_vectors(g: &mut Generator) {
     );
     g.valid(
         "component-reference-capture",
-        &["RB-3.2", "RB-3.3", "RB-3.9"],
+        &["RB-3.2", "RB-3.3", "RB-3.9", "RB-3.10"],
         "A component whose subtree holds a component reference capture frame (type 7), which carries no data: 16 zero bytes.",
         batch(
             vec![diff(0, vec![prepend(0, 0)])],
@@ -517,7 +517,7 @@ fn valid_vectors(g: &mut Generator) {
     );
     g.valid(
         "named-event",
-        &["RB-3.2", "RB-3.3", "RB-3.9", "RB-3.6"],
+        &["RB-3.2", "RB-3.3", "RB-3.9", "RB-3.6", "RB-3.10"],
         "A form element whose subtree holds a named event frame (type 10, .NET 8, @formname), which carries no data: 16 zero bytes.",
         batch(
             vec![diff(0, vec![prepend(0, 0)])],
@@ -533,10 +533,15 @@ fn valid_vectors(g: &mut Generator) {
     );
     g.valid(
         "all-frame-types",
-        &["RB-3.1", "RB-3.2", "RB-3.3", "RB-3.4", "RB-3.5", "RB-3.9"],
-        "All ten frame types in one reference frame list, nested as ASP.NET Core 10's renderer nests them.",
+        &[
+            "RB-2.11", "RB-3.1", "RB-3.2", "RB-3.3", "RB-3.4", "RB-3.5", "RB-3.9", "RB-3.10",
+        ],
+        "All ten frame types in one reference frame list, nested as ASP.NET Core 10's renderer nests them, each of the four top-level frames inserted by its own PrependFrame.",
         batch(
-            vec![diff(1, vec![prepend(0, 0), prepend(1, 7), prepend(2, 12)])],
+            vec![diff(
+                1,
+                vec![prepend(0, 0), prepend(1, 7), prepend(2, 11), prepend(3, 12)],
+            )],
             vec![
                 element(7, "form"),
                 attribute("class", "edit"),
@@ -564,8 +569,8 @@ fn valid_vectors(g: &mut Generator) {
     );
     g.valid(
         "attribute-set",
-        &["RB-2.4", "RB-2.5", "RB-2.10"],
-        "A SetAttribute edit (type 3) whose reference frame is an attribute frame.",
+        &["RB-2.4", "RB-2.5", "RB-2.10", "RB-2.11", "RB-3.10"],
+        "A SetAttribute edit (type 3) whose reference frame is an attribute frame at the top level, where it needs no element to lead.",
         batch(
             vec![diff(2, vec![set_attribute(1, 0)])],
             vec![attribute("class", "active")],
@@ -675,9 +680,9 @@ fn valid_vectors(g: &mut Generator) {
     g.valid(
         "every-edit-type",
         &[
-            "RB-2.3", "RB-2.4", "RB-2.5", "RB-2.6", "RB-2.7", "RB-2.8", "RB-2.9", "RB-2.10",
+            "RB-2.3", "RB-2.4", "RB-2.5", "RB-2.6", "RB-2.7", "RB-2.8", "RB-2.9", "RB-2.10", "RB-2.11",
         ],
-        "All ten edit types in one diff, each referring to a frame of the type it needs where it refers to one.",
+        "All ten edit types in one diff, each referring to a frame of the type it needs where it refers to one; the text inside the inserted element is referred to by no edit.",
         batch(
             vec![diff(
                 1,
@@ -720,6 +725,88 @@ fn valid_vectors(g: &mut Generator) {
             disposed_component_ids: vec![0, i32::MAX],
             ..RenderBatch::default()
         },
+    );
+
+    // --- Whole top-level subtrees (RB-2.11) and leading attributes (RB-3.10) -----------------------
+    g.valid(
+        "top-level-attribute-after-subtree",
+        &["RB-2.11", "RB-3.5", "RB-3.10"],
+        "An attribute frame right after an element's subtree is a top-level frame of its own, referred to by a SetAttribute edit, not a late child of the element.",
+        batch(
+            vec![diff(0, vec![prepend(0, 0), set_attribute(0, 2), prepend(1, 3)])],
+            vec![
+                element(2, "p"),
+                attribute("class", "lead"),
+                attribute("title", "Introduction"),
+                text("Hello"),
+            ],
+        ),
+    );
+    g.valid(
+        "top-level-frames-referenced-across-diffs",
+        &["RB-2.11"],
+        "Each top-level frame is referred to by exactly one edit, the edits being spread over three diffs in an order unrelated to the frame indexes; nested frames are referred to by none.",
+        batch(
+            vec![
+                diff(2, vec![update_markup(0, 4)]),
+                diff(5, vec![set_attribute(1, 3), prepend(2, 0)]),
+                diff(7, vec![update_text(0, 5)]),
+            ],
+            vec![
+                element(3, "li"),
+                attribute("class", "item"),
+                text("one"),
+                attribute("aria-current", "page"),
+                markup("<em>two</em>"),
+                text("three"),
+            ],
+        ),
+    );
+    g.valid(
+        "component-parameters-then-captures",
+        &["RB-3.3", "RB-3.9", "RB-3.10"],
+        "A component's parameter attributes followed by its component reference capture and render mode frames: the attributes lead, as Blazor's builder requires.",
+        batch(
+            vec![diff(0, vec![prepend(0, 0)])],
+            vec![
+                component(5, 6),
+                attribute("Title", "Counter"),
+                attribute_object("IncrementAmount"),
+                Frame::ComponentReferenceCapture,
+                Frame::ComponentRenderMode,
+            ],
+        ),
+    );
+    g.valid(
+        "attributes-lead-nested-element",
+        &["RB-3.5", "RB-3.10"],
+        "Attributes lead the children of their innermost element: a span's attribute follows the span frame, after the enclosing div already had a text child.",
+        batch(
+            vec![diff(0, vec![prepend(0, 0)])],
+            vec![
+                element(7, "div"),
+                attribute("id", "outer"),
+                text("Total: "),
+                element(3, "span"),
+                attribute("class", "amount"),
+                text("42"),
+                element(1, "br"),
+            ],
+        ),
+    );
+    g.valid(
+        "element-with-only-attributes",
+        &["RB-3.5", "RB-3.10"],
+        "An element whose subtree holds only attribute frames, one of them an event handler, and no other child.",
+        batch(
+            vec![diff(0, vec![prepend(0, 0)])],
+            vec![
+                element(4, "input"),
+                attribute("type", "checkbox"),
+                attribute_bool("checked", true),
+                handler("onchange", 5),
+            ],
+        ),
     );
 
     // --- Disposed ids and event handler ids -------------------------------------------------
@@ -845,6 +932,7 @@ fn valid_vectors(g: &mut Generator) {
                     remove_attribute(1, "class"),
                     set_attribute(2, 0),
                     remove_attribute(3, "style"),
+                    set_attribute(4, 1),
                 ],
             )],
             vec![attribute("class", "x"), attribute("style", "color: red")],
@@ -982,7 +1070,10 @@ fn valid_vectors(g: &mut Generator) {
         batch(
             vec![
                 diff(0, vec![prepend(0, 0), remove_attribute(1, "zeta")]),
-                diff(1, vec![remove_attribute(0, "alpha"), set_attribute(0, 3)]),
+                diff(
+                    1,
+                    vec![remove_attribute(0, "alpha"), set_attribute(0, 3), update_text(1, 2)],
+                ),
             ],
             vec![element(2, "section"), attribute("id", "main"), text("body"), attribute("alpha", "a")],
         ),
@@ -1577,6 +1668,10 @@ impl Parts {
 
 /// The batch most invalid vectors corrupt: two diffs using every edit type, every frame type,
 /// disposed ids of both kinds, and 16 strings.
+///
+/// Its top-level frames, 0, 1 (form, frames 1..7), 8, 9, 10 (component, 10..13), 14 (region,
+/// 14..16) and 17, are referred to by one edit each (RB-2.11), and the form's and the component's
+/// attribute frames lead their children (RB-3.10).
 ///
 /// Strings in order of first use: 0 "disabled" (edit 1), 1 "title", 2 "Greeting", 3 "form",
 /// 4 "class", 5 "note", 6 "onsubmit", 7 capture id, 8 "label", 9 "Hello, world", 10 "updated text",
@@ -2239,6 +2334,9 @@ fn invalid_vectors(g: &mut Generator) {
             l.edit(0, e) + 8,
         );
     }
+    // Some of these also refer to a frame that another edit uses (frames 0, 1 and 8), and each
+    // leaves its own frame unreferenced (RB-2.11); the frame's type is checked first, at the same
+    // slot, and edits are read before frames.
     for (slug, what, e, index, found) in [
         ("prepend-frame-of-attribute", "PrependFrame", 3, 0, "an attribute"),
         (
@@ -2329,6 +2427,160 @@ fn invalid_vectors(g: &mut Generator) {
         "RB-2.9",
         l.edit(0, 13),
     );
+
+    // --- Whole top-level subtrees, each referred to once (RB-2.11) ------------------------------------
+    // In the base batch the top-level frames are 0, 1 (form, 1..7), 8, 9, 10 (component, 10..13),
+    // 14 (region, 14..16) and 17, referred to by e2, e3, e4, e5, e6, e7 and e9 of diff 0. Edits are
+    // read before frames, so a second reference is found at the later edit's slot, before any
+    // frame the change leaves unreferenced; nested and unreferenced frames are found while the
+    // frames are walked in order, after each frame's own fields.
+    g.invalid(
+        "frame-referenced-twice-by-prepends",
+        "Two PrependFrame edits refer to the same element frame, which would insert its subtree twice.",
+        // e6 now refers to frame 1 (an element: the type fits) which e3 already refers to.
+        with_i32(&b, l.edit(0, 6) + 8, 1),
+        "frame_referenced_twice",
+        "RB-2.11",
+        l.edit(0, 6) + 8,
+    );
+    g.invalid(
+        "frame-referenced-twice-by-set-attributes",
+        "Two SetAttribute edits refer to the same top-level attribute frame.",
+        // e9 now refers to frame 0 (an attribute) which e2 already refers to.
+        with_i32(&b, l.edit(0, 9) + 8, 0),
+        "frame_referenced_twice",
+        "RB-2.11",
+        l.edit(0, 9) + 8,
+    );
+    g.invalid(
+        "frame-referenced-twice-across-diffs",
+        "An UpdateText edit in the second diff refers to the text frame that an UpdateText edit of the first diff already uses: the reference frames are shared by all diffs.",
+        // Diff 1's RemoveFrame {0} = (2, 0, 0, -1) becomes UpdateText (5, 0, 8, -1); e4 of diff 0
+        // refers to frame 8.
+        with_i32(&with_i32(&b, l.edit(1, 0), 5), l.edit(1, 0) + 8, 8),
+        "frame_referenced_twice",
+        "RB-2.11",
+        l.edit(1, 0) + 8,
+    );
+    g.invalid(
+        "update-text-and-prepend-of-one-frame",
+        "A PrependFrame edit refers to the text frame an earlier UpdateText edit uses: each top-level frame serves exactly one edit, of whatever type.",
+        // e6 now refers to frame 8 (a text: PrependFrame can use it), which e4 already uses.
+        with_i32(&b, l.edit(0, 6) + 8, 8),
+        "frame_referenced_twice",
+        "RB-2.11",
+        l.edit(0, 6) + 8,
+    );
+    g.invalid(
+        "prepend-frame-of-nested-element",
+        "A PrependFrame edit refers to the label element inside the form's subtree, a frame that is inserted with the form, not on its own.",
+        // e7 now refers to frame 6 (label, inside form 1..7) instead of the region 14. Frame 6's
+        // fields are fine; it is reached before the now unreferenced region.
+        with_i32(&b, l.edit(0, 7) + 8, 6),
+        "nested_frame_reference",
+        "RB-2.11",
+        l.edit(0, 7) + 8,
+    );
+    g.invalid(
+        "set-attribute-of-nested-attribute",
+        "A SetAttribute edit refers to an attribute frame inside an element's subtree (the form's class) instead of a top-level attribute frame.",
+        // e9 now refers to frame 2 (the form's leading attribute, well placed) instead of 17.
+        with_i32(&b, l.edit(0, 9) + 8, 2),
+        "nested_frame_reference",
+        "RB-2.11",
+        l.edit(0, 9) + 8,
+    );
+    g.invalid(
+        "set-attribute-of-component-parameter",
+        "A SetAttribute edit refers to a component's parameter, an attribute frame inside the component's subtree.",
+        // e9 now refers to frame 11 (inside component 10..13) instead of 17; frame 11 comes before
+        // the now unreferenced frame 17.
+        with_i32(&b, l.edit(0, 9) + 8, 11),
+        "nested_frame_reference",
+        "RB-2.11",
+        l.edit(0, 9) + 8,
+    );
+    g.invalid(
+        "update-text-of-nested-text",
+        "An UpdateText edit refers to the text inside the label element instead of a top-level text frame.",
+        // e4 now refers to frame 7 (inside label 6..7 inside form 1..7) instead of 8.
+        with_i32(&b, l.edit(0, 4) + 8, 7),
+        "nested_frame_reference",
+        "RB-2.11",
+        l.edit(0, 4) + 8,
+    );
+    g.invalid(
+        "update-markup-of-nested-markup",
+        "An UpdateMarkup edit refers to the markup inside a region instead of the top-level markup frame, which no edit then refers to and which comes first.",
+        // e5 now refers to frame 16 (inside region 14..16) instead of 9: frame 9, unreferenced, is
+        // reached before frame 16.
+        with_i32(&b, l.edit(0, 5) + 8, 16),
+        "unreferenced_frame",
+        "RB-2.11",
+        l.frame(9),
+    );
+    g.invalid(
+        "top-level-frame-unreferenced",
+        "A top-level text frame that no edit refers to: its UpdateText edit became a RemoveFrame edit.",
+        // e4 UpdateText (5, 2, 8, -1) becomes RemoveFrame (2, 2, 0, -1); every field stays valid.
+        with_i32(&with_i32(&b, l.edit(0, 4), 2), l.edit(0, 4) + 8, 0),
+        "unreferenced_frame",
+        "RB-2.11",
+        l.frame(8),
+    );
+    g.invalid(
+        "last-frame-unreferenced",
+        "The last reference frame, a top-level event handler attribute, is referred to by no edit: its SetAttribute edit became a RemoveFrame edit.",
+        // e9 SetAttribute (3, 6, 17, -1) becomes RemoveFrame (2, 6, 0, -1).
+        with_i32(&with_i32(&b, l.edit(0, 9), 2), l.edit(0, 9) + 8, 0),
+        "unreferenced_frame",
+        "RB-2.11",
+        l.frame(17),
+    );
+    {
+        let bytes = encode(&batch(vec![], vec![text("orphan")]));
+        let at = Layout::of(&bytes).frame(0);
+        g.invalid(
+            "frames-without-edits",
+            "A batch with a reference frame but no diffs, so no edit refers to it.",
+            bytes,
+            "unreferenced_frame",
+            "RB-2.11",
+            at,
+        );
+    }
+    {
+        // The input's subtree length is 1, so the capture after it is a top-level frame, which
+        // no edit can use (RB-2.10): its own fields are fine, then it is found unreferenced.
+        let bytes = encode(&batch(
+            vec![diff(0, vec![prepend(0, 0)])],
+            vec![element(1, "input"), element_reference(CAPTURE_ID)],
+        ));
+        let at = Layout::of(&bytes).frame(1);
+        g.invalid(
+            "element-reference-capture-outside-element",
+            "An element reference capture frame placed after its element's subtree instead of inside it: a top-level frame that no edit can refer to.",
+            bytes,
+            "unreferenced_frame",
+            "RB-2.11",
+            at,
+        );
+    }
+    {
+        let bytes = encode(&batch(
+            vec![diff(0, vec![prepend(0, 0)])],
+            vec![component(1, 4), Frame::ComponentRenderMode],
+        ));
+        let at = Layout::of(&bytes).frame(1);
+        g.invalid(
+            "component-render-mode-outside-component",
+            "A component render mode frame after a component whose subtree length (1) leaves it out: a top-level frame that no edit can refer to.",
+            bytes,
+            "unreferenced_frame",
+            "RB-2.11",
+            at,
+        );
+    }
 
     // --- Frames (RB-3) ------------------------------------------------------------------------------
     // Frame 2 (an attribute inside the form) is referred to by no edit.
@@ -2488,6 +2740,104 @@ fn invalid_vectors(g: &mut Generator) {
         "RB-3.6",
         l.frame(17) + 8,
     );
+
+    // --- Leading attributes (RB-3.10) ---------------------------------------------------------------
+    // Small batches, each inserted whole by one PrependFrame so that RB-2.11 holds. The attribute's
+    // own fields are checked first and are fine; then its place.
+    let misplaced: [(&str, &str, Vec<Frame>, usize); 8] = [
+        (
+            "attribute-after-text-child",
+            "An attribute frame after the text child of its element.",
+            vec![element(3, "p"), text("Hello"), attribute("class", "note")],
+            2,
+        ),
+        (
+            "attribute-inside-region",
+            "An attribute frame directly inside a region, which has no attributes: only element and component frames do.",
+            vec![region(2), attribute("class", "note")],
+            1,
+        ),
+        (
+            "attribute-after-element-reference-capture",
+            "An attribute frame after the element reference capture of its element: Blazor writes captures after the attributes.",
+            vec![
+                element(4, "input"),
+                attribute("type", "text"),
+                element_reference(CAPTURE_ID),
+                attribute("value", "x"),
+            ],
+            3,
+        ),
+        (
+            "attribute-after-named-event",
+            "An attribute frame after the named event frame of its form element.",
+            vec![element(3, "form"), Frame::NamedEvent, attribute("method", "post")],
+            2,
+        ),
+        // The span's subtree is the span alone, so the attribute is the div's, after its child.
+        (
+            "attribute-after-empty-child-element",
+            "An attribute frame after an empty child element (subtree length 1): it belongs to the enclosing div, whose first child came before it.",
+            vec![element(3, "div"), element(1, "span"), attribute("class", "x")],
+            2,
+        ),
+        // The span's subtree is frames 2..3; frame 4 belongs to the div again.
+        (
+            "attribute-after-child-subtree",
+            "An attribute frame right after a child element's subtree: it belongs to the enclosing div, not to the child, and follows the div's first child.",
+            vec![
+                element(5, "div"),
+                attribute("id", "a"),
+                element(2, "span"),
+                attribute("class", "b"),
+                attribute("title", "c"),
+            ],
+            4,
+        ),
+        (
+            "attribute-after-component-reference-capture",
+            "A component parameter (attribute frame) after the component's reference capture frame.",
+            vec![
+                component(4, 4),
+                attribute("Title", "Counter"),
+                Frame::ComponentReferenceCapture,
+                attribute_object("IncrementAmount"),
+            ],
+            3,
+        ),
+        (
+            "attribute-after-component-render-mode",
+            "A component parameter (attribute frame) after the component's render mode frame.",
+            vec![
+                component(3, 4),
+                Frame::ComponentRenderMode,
+                attribute("Title", "Counter"),
+            ],
+            2,
+        ),
+    ];
+    for (slug, description, frames, index) in misplaced {
+        let bytes = encode(&batch(vec![diff(0, vec![prepend(0, 0)])], frames));
+        let at = Layout::of(&bytes).frame(index);
+        g.invalid(slug, description, bytes, "misplaced_attribute", "RB-3.10", at);
+    }
+    {
+        // The attribute inside the region is misplaced and also referred to by a SetAttribute
+        // edit (a nested reference); its place is checked before whether an edit refers to it.
+        let bytes = encode(&batch(
+            vec![diff(0, vec![prepend(0, 0), set_attribute(0, 1)])],
+            vec![region(2), attribute("class", "note")],
+        ));
+        let at = Layout::of(&bytes).frame(1);
+        g.also(&["RB-2.11"]).invalid(
+            "misplaced-attribute-also-referenced",
+            "An attribute frame inside a region that a SetAttribute edit also refers to: misplaced and a nested reference, reported as misplaced.",
+            bytes,
+            "misplaced_attribute",
+            "RB-3.10",
+            at,
+        );
+    }
 
     // --- Disposed ids (RB-4) ------------------------------------------------------------------------
     g.invalid(

@@ -8,5 +8,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod blazor;
 pub mod hub;
 pub mod render_batch;

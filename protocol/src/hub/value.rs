@@ -586,6 +586,94 @@ fn tagged_value<E: de::Error>(tag: &str, inner: &Value) -> Result<Value, E> {
     }
 }
 
+// ---- plain JSON (the JSON hub protocol: no tags) --------------------------------------------
+
+/// A value read from plain JSON: objects become maps with string keys, nothing is a tag.
+pub(crate) struct Plain(pub Value);
+
+impl<'de> Deserialize<'de> for Plain {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PlainVisitor;
+        impl<'de> Visitor<'de> for PlainVisitor {
+            type Value = Plain;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Plain, E> {
+                Ok(Plain(Value::Nil))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Plain, E> {
+                Ok(Plain(Value::Bool(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Plain, E> {
+                Ok(Plain(Value::UInt(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Plain, E> {
+                Ok(Plain(Value::int(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Plain, E> {
+                Ok(Plain(Value::F64(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Plain, E> {
+                Ok(Plain(Value::Str(v.to_owned())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Plain, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Plain(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Plain(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Plain, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, Plain(value))) = access.next_entry::<String, Plain>()? {
+                    entries.push((Value::Str(key), value));
+                }
+                Ok(Plain(Value::Map(entries)))
+            }
+        }
+        deserializer.deserialize_any(PlainVisitor)
+    }
+}
+
+/// A value written as plain JSON; fails for what plain JSON cannot carry.
+pub(crate) struct PlainRef<'a>(pub &'a Value);
+
+impl Serialize for PlainRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        match self.0 {
+            Value::Nil => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::UInt(v) => serializer.serialize_u64(*v),
+            Value::Int(v) => serializer.serialize_i64(*v),
+            Value::F32(v) if v.is_finite() => serializer.serialize_f64(f64::from(*v)),
+            Value::F64(v) if v.is_finite() => serializer.serialize_f64(*v),
+            Value::F32(_) | Value::F64(_) => Err(S::Error::custom("a non-finite float")),
+            Value::Str(s) => serializer.serialize_str(s),
+            Value::Bin(_) => Err(S::Error::custom("a byte array (bin)")),
+            Value::Ext(..) => Err(S::Error::custom("an extension value (ext)")),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&PlainRef(item))?;
+                }
+                seq.end()
+            }
+            Value::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    let Value::Str(k) = k else {
+                        return Err(S::Error::custom("a map with a key that is not a string"));
+                    };
+                    map.serialize_entry(k, &PlainRef(v))?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,93 +776,5 @@ mod tests {
         }
         let deep = vec![0x91u8; 1000];
         assert!(matches!(read_value(&deep, &mut 0), Err((ValueError::TooDeep(_), _))));
-    }
-}
-
-// ---- plain JSON (the JSON hub protocol: no tags) --------------------------------------------
-
-/// A value read from plain JSON: objects become maps with string keys, nothing is a tag.
-pub(crate) struct Plain(pub Value);
-
-impl<'de> Deserialize<'de> for Plain {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PlainVisitor;
-        impl<'de> Visitor<'de> for PlainVisitor {
-            type Value = Plain;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_unit<E>(self) -> Result<Plain, E> {
-                Ok(Plain(Value::Nil))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Plain, E> {
-                Ok(Plain(Value::Bool(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Plain, E> {
-                Ok(Plain(Value::UInt(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Plain, E> {
-                Ok(Plain(Value::int(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Plain, E> {
-                Ok(Plain(Value::F64(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Plain, E> {
-                Ok(Plain(Value::Str(v.to_owned())))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Plain, A::Error> {
-                let mut items = Vec::new();
-                while let Some(Plain(item)) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Plain(Value::Array(items)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Plain, A::Error> {
-                let mut entries = Vec::new();
-                while let Some((key, Plain(value))) = access.next_entry::<String, Plain>()? {
-                    entries.push((Value::Str(key), value));
-                }
-                Ok(Plain(Value::Map(entries)))
-            }
-        }
-        deserializer.deserialize_any(PlainVisitor)
-    }
-}
-
-/// A value written as plain JSON; fails for what plain JSON cannot carry.
-pub(crate) struct PlainRef<'a>(pub &'a Value);
-
-impl Serialize for PlainRef<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error;
-        match self.0 {
-            Value::Nil => serializer.serialize_unit(),
-            Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::UInt(v) => serializer.serialize_u64(*v),
-            Value::Int(v) => serializer.serialize_i64(*v),
-            Value::F32(v) if v.is_finite() => serializer.serialize_f64(f64::from(*v)),
-            Value::F64(v) if v.is_finite() => serializer.serialize_f64(*v),
-            Value::F32(_) | Value::F64(_) => Err(S::Error::custom("a non-finite float")),
-            Value::Str(s) => serializer.serialize_str(s),
-            Value::Bin(_) => Err(S::Error::custom("a byte array (bin)")),
-            Value::Ext(..) => Err(S::Error::custom("an extension value (ext)")),
-            Value::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(&PlainRef(item))?;
-                }
-                seq.end()
-            }
-            Value::Map(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (k, v) in entries {
-                    let Value::Str(k) = k else {
-                        return Err(S::Error::custom("a map with a key that is not a string"));
-                    };
-                    map.serialize_entry(k, &PlainRef(v))?;
-                }
-                map.end()
-            }
-        }
     }
 }

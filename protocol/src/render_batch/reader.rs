@@ -881,7 +881,7 @@ impl<'a> Validator<'a, '_> {
         let bytes = self.bytes;
         let count = layout.frame_count;
         let mut open: Vec<Open> = Vec::new();
-        for index in 0..count {
+        for (index, &referenced_by) in references.iter().enumerate() {
             let at = layout.frames + 4 + FRAME_SIZE * index;
             let raw_type = read_i32(bytes, at);
             let a = read_i32(bytes, at + 4);
@@ -1011,14 +1011,14 @@ impl<'a> Validator<'a, '_> {
                     parent.has_child = true;
                 }
                 // RB-2.11: edits refer to whole subtrees only.
-                if references[index] != 0 {
+                if referenced_by != 0 {
                     return Err(DecodeError::new(
                         K::NestedFrameReference { index },
-                        references[index] as usize - 1,
+                        referenced_by as usize - 1,
                         "RB-2.11",
                     ));
                 }
-            } else if references[index] == 0 {
+            } else if referenced_by == 0 {
                 return Err(DecodeError::new(K::UnreferencedFrame { index }, at, "RB-2.11"));
             }
         }
