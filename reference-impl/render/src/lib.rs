@@ -1,14 +1,34 @@
-//! Brasa's reference renderer (work in progress).
+//! Brasa's reference renderer: a component model, a render-tree builder and Blazor's diff
+//! algorithm, producing render batches byte-identical to ASP.NET Core 10's.
+//!
+//! * [`Component`]: state + parameters + a render function; [`RenderTreeBuilder`] writes its tree
+//!   with Blazor's frame kinds and sequence numbers.
+//! * [`Renderer`]: owns components, queues renders, diffs trees into a [`Batch`] (encode it with
+//!   [`Batch::encode`]), dispatches events by event handler id, disposes components.
+//! * [`render_tree_sequence`]: the harness for `reference/diff-cases/`.
+//!
+//! Sans-IO: no I/O, no clock, no threads; builds for `wasm32-unknown-unknown`. Comments marked
+//! `rule:` state the Blazor behaviour the code reproduces.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-/// Errors of the diff-case harness.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct CaseError(pub String);
+mod builder;
+pub mod cases;
+mod diff;
+mod event;
+mod frame;
+mod renderer;
+mod str;
 
-/// Renders each tree of a diff case (`../shared/reference/diff-cases/README.md`) in turn with
-/// root component 0 and returns the bytes of each render's batch.
-pub fn render_tree_sequence(case_json: &str) -> Result<Vec<Vec<u8>>, CaseError> {
-    let _ = case_json;
-    Err(CaseError("not implemented yet".into()))
-}
+pub use builder::{BuildError, RenderTreeBuilder};
+pub use cases::{CaseError, render_tree_sequence};
+pub use event::{ChangeValue, DispatchEventError, EventArgs, RenderError};
+pub use frame::{
+    AttributeValue, ComponentId, ComponentType, ElementReference, EventHandler, ImmutableValue, Key, RenderFragment,
+    RenderFrame,
+};
+pub use renderer::{AsAny, Batch, Component, ParameterView, Renderer};
+pub use str::Str;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,306 @@
+//! [`RenderTreeBuilder`]: how a component writes its render tree, call by call, as
+//! Razor-compiled code drives Blazor's `RenderTreeBuilder`.
+
+use std::sync::Arc;
+
+use brasa_protocol::render_batch::FrameType;
+
+use crate::frame::{
+    AttributeValue, ComponentId, ComponentType, ElementReference, FrameKind, Key, RenderFragment, RenderFrame,
+};
+use crate::renderer::Component;
+use crate::str::Str;
+
+/// A misuse of the builder (Blazor throws `InvalidOperationException` for these). The builder
+/// records the first one and ignores the call; the render then fails with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// An attribute after something other than an element, a component, or their attributes.
+    #[error("attributes may only be added immediately after an element or a component (attribute {name:?})")]
+    MisplacedAttribute {
+        /// The attribute's name.
+        name: String,
+    },
+    /// A component parameter after something other than a component or its parameters.
+    #[error("component parameters may only be added immediately after a component (parameter {name:?})")]
+    MisplacedParameter {
+        /// The parameter's name.
+        name: String,
+    },
+    /// A close call that does not match the innermost open frame.
+    #[error("{called} does not match the innermost open frame ({open:?})")]
+    MismatchedClose {
+        /// The method called.
+        called: &'static str,
+        /// The innermost open frame's type, if any.
+        open: Option<FrameType>,
+    },
+    /// A key outside an element or component.
+    #[error("a key can only be set on the innermost open element or component")]
+    MisplacedKey,
+    /// A reference capture outside the frame type it captures.
+    #[error("a {0:?} frame can only be a child of the frame it captures")]
+    MisplacedReferenceCapture(FrameType),
+    /// The render ended with frames still open.
+    #[error("the render left a {0:?} frame unclosed")]
+    Unclosed(FrameType),
+}
+
+/// Writes frames into a render tree. Each call mirrors a `RenderTreeBuilder` method of Blazor,
+/// with the same sequence-number discipline: a sequence number identifies a position in the
+/// component's code (fixed, increasing through the template; a loop repeats its numbers).
+pub struct RenderTreeBuilder<'a> {
+    frames: &'a mut Vec<RenderFrame>,
+    open: Vec<usize>,
+    last_non_attribute: Option<FrameType>,
+    receiver: ComponentId,
+    error: Option<BuildError>,
+}
+
+impl<'a> RenderTreeBuilder<'a> {
+    /// A builder appending to `frames`, for the component `receiver`: event handlers and render
+    /// fragments added without a receiver are bound to it.
+    pub fn new(frames: &'a mut Vec<RenderFrame>, receiver: ComponentId) -> Self {
+        RenderTreeBuilder {
+            frames,
+            open: Vec::new(),
+            last_non_attribute: None,
+            receiver,
+            error: None,
+        }
+    }
+
+    /// The component that event handlers added now run on.
+    pub fn receiver(&self) -> ComponentId {
+        self.receiver
+    }
+
+    /// The frames written so far.
+    pub fn frames(&self) -> &[RenderFrame] {
+        self.frames
+    }
+
+    /// Ends the tree: an error if a call was misused or a frame is still open.
+    pub fn finish(self) -> Result<(), BuildError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        match self.open.last() {
+            Some(&index) => Err(BuildError::Unclosed(self.frames[index].frame_type())),
+            None => Ok(()),
+        }
+    }
+
+    fn fail(&mut self, error: BuildError) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+
+    fn push(&mut self, sequence: i32, kind: FrameKind) {
+        self.frames.push(RenderFrame { sequence, kind });
+    }
+
+    fn open_frame(&mut self, sequence: i32, kind: FrameKind, frame_type: FrameType) {
+        self.open.push(self.frames.len());
+        self.push(sequence, kind);
+        self.last_non_attribute = Some(frame_type);
+    }
+
+    fn close_frame(&mut self, called: &'static str, expected: FrameType) {
+        let open = self.open.last().map(|&index| self.frames[index].frame_type());
+        if open != Some(expected) {
+            self.fail(BuildError::MismatchedClose { called, open });
+            return;
+        }
+        let index = self.open.pop().unwrap_or_default();
+        let length = (self.frames.len() - index) as i32;
+        match &mut self.frames[index].kind {
+            FrameKind::Element { subtree_length, .. }
+            | FrameKind::Component { subtree_length, .. }
+            | FrameKind::Region { subtree_length } => *subtree_length = length,
+            _ => {}
+        }
+    }
+
+    /// `OpenElement`: an element; its attributes, then its children, then [`Self::close_element`].
+    pub fn open_element(&mut self, sequence: i32, name: impl Into<Str>) {
+        let kind = FrameKind::Element {
+            name: name.into(),
+            subtree_length: 1,
+            key: None,
+        };
+        self.open_frame(sequence, kind, FrameType::Element);
+    }
+
+    /// `CloseElement`.
+    pub fn close_element(&mut self) {
+        self.close_frame("close_element", FrameType::Element);
+    }
+
+    /// `AddContent(sequence, string)`: a text node.
+    pub fn add_content(&mut self, sequence: i32, text: impl Into<Str>) {
+        self.push(sequence, FrameKind::Text { content: text.into() });
+        self.last_non_attribute = Some(FrameType::Text);
+    }
+
+    /// `AddMarkupContent`: a block of raw markup.
+    pub fn add_markup_content(&mut self, sequence: i32, markup: impl Into<Str>) {
+        self.push(sequence, FrameKind::Markup { content: markup.into() });
+        self.last_non_attribute = Some(FrameType::Markup);
+    }
+
+    /// `AddContent(sequence, RenderFragment)`: the fragment's frames inside a region.
+    ///
+    /// rule: a render fragment is rendered into the same builder, wrapped in a region opened with
+    /// the caller's sequence number, so its own sequence numbers are compared only with each other.
+    pub fn add_fragment(&mut self, sequence: i32, fragment: &RenderFragment) {
+        self.open_region(sequence);
+        let caller = self.receiver;
+        if let Some(owner) = fragment.owner() {
+            self.receiver = owner;
+        }
+        fragment.render_into(self);
+        self.receiver = caller;
+        self.close_region();
+    }
+
+    /// `AddAttribute`: an attribute of the element, or a parameter of the component, just opened.
+    ///
+    /// rule: on an element, a null value and `false` add no frame (the attribute is absent),
+    /// `true` adds a frame the batch writes as `""`, and a value that is neither a string,
+    /// a boolean nor a delegate is converted to its text. On a component every value is kept.
+    pub fn add_attribute(&mut self, sequence: i32, name: impl Into<Str>, value: impl Into<AttributeValue>) {
+        let name = name.into();
+        let value = value.into();
+        match self.last_non_attribute {
+            Some(FrameType::Element) => {
+                let value = match value {
+                    AttributeValue::Null | AttributeValue::Bool(false) => return,
+                    AttributeValue::Immutable(value) => AttributeValue::String(Str::from(value.to_text())),
+                    other => other,
+                };
+                self.push_attribute(sequence, name, value);
+            }
+            Some(FrameType::Component) => self.push_attribute(sequence, name, value),
+            _ => self.fail(BuildError::MisplacedAttribute { name: name.to_string() }),
+        }
+    }
+
+    /// `AddComponentParameter`: a parameter of the component just opened, kept as it is.
+    pub fn add_component_parameter(&mut self, sequence: i32, name: impl Into<Str>, value: impl Into<AttributeValue>) {
+        let name = name.into();
+        if self.last_non_attribute != Some(FrameType::Component) {
+            self.fail(BuildError::MisplacedParameter { name: name.to_string() });
+            return;
+        }
+        self.push_attribute(sequence, name, value.into());
+    }
+
+    fn push_attribute(&mut self, sequence: i32, name: Str, mut value: AttributeValue) {
+        match &mut value {
+            AttributeValue::EventHandler(handler) => handler.bind_default_receiver(self.receiver),
+            AttributeValue::Fragment(fragment) => fragment.bind_default_owner(self.receiver),
+            _ => {}
+        }
+        self.push(
+            sequence,
+            FrameKind::Attribute {
+                name,
+                value,
+                event_handler_id: 0,
+            },
+        );
+    }
+
+    /// `OpenComponent<C>`: a child component of type `C`; its parameters, then [`Self::close_component`].
+    pub fn open_component<C: Component + Default>(&mut self, sequence: i32) {
+        self.open_component_of_type(sequence, ComponentType::of::<C>());
+    }
+
+    /// `OpenComponent(sequence, Type)`.
+    pub fn open_component_of_type(&mut self, sequence: i32, component_type: ComponentType) {
+        let kind = FrameKind::Component {
+            component_type,
+            subtree_length: 1,
+            key: None,
+            component_id: 0,
+        };
+        self.open_frame(sequence, kind, FrameType::Component);
+    }
+
+    /// `CloseComponent`.
+    pub fn close_component(&mut self) {
+        self.close_frame("close_component", FrameType::Component);
+    }
+
+    /// `OpenRegion`: a group of frames with its own sequence-number space.
+    pub fn open_region(&mut self, sequence: i32) {
+        self.open_frame(sequence, FrameKind::Region { subtree_length: 1 }, FrameType::Region);
+    }
+
+    /// `CloseRegion`.
+    pub fn close_region(&mut self) {
+        self.close_frame("close_region", FrameType::Region);
+    }
+
+    /// `SetKey`: the key of the innermost open element or component (`@key`).
+    pub fn set_key(&mut self, key: impl Into<Key>) {
+        let Some(&index) = self.open.last() else {
+            self.fail(BuildError::MisplacedKey);
+            return;
+        };
+        match &mut self.frames[index].kind {
+            FrameKind::Element { key: slot, .. } | FrameKind::Component { key: slot, .. } => *slot = Some(key.into()),
+            _ => self.fail(BuildError::MisplacedKey),
+        }
+    }
+
+    /// `AddElementReferenceCapture`: `action` receives the element's reference when the element
+    /// is first inserted.
+    pub fn add_element_reference_capture(
+        &mut self,
+        sequence: i32,
+        action: impl Fn(ElementReference) + Send + Sync + 'static,
+    ) {
+        let parent = self.open.last().map(|&index| self.frames[index].frame_type());
+        if parent != Some(FrameType::Element) {
+            self.fail(BuildError::MisplacedReferenceCapture(
+                FrameType::ElementReferenceCapture,
+            ));
+            return;
+        }
+        self.push(
+            sequence,
+            FrameKind::ElementReferenceCapture {
+                id: None,
+                action: Arc::new(action),
+            },
+        );
+        self.last_non_attribute = Some(FrameType::ElementReferenceCapture);
+    }
+
+    /// `AddComponentReferenceCapture`: `action` receives the child component's id when it is created.
+    pub fn add_component_reference_capture(
+        &mut self,
+        sequence: i32,
+        action: impl Fn(ComponentId) + Send + Sync + 'static,
+    ) {
+        let parent = self.open.last().copied();
+        let Some(parent_frame_index) = parent.filter(|&index| self.frames[index].frame_type() == FrameType::Component)
+        else {
+            self.fail(BuildError::MisplacedReferenceCapture(
+                FrameType::ComponentReferenceCapture,
+            ));
+            return;
+        };
+        self.push(
+            sequence,
+            FrameKind::ComponentReferenceCapture {
+                parent_frame_index,
+                action: Arc::new(action),
+            },
+        );
+        self.last_non_attribute = Some(FrameType::ComponentReferenceCapture);
+    }
+}

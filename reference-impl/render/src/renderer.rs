@@ -1,0 +1,648 @@
+//! The component model and the [`Renderer`]: components, their parameters, the render queue,
+//! batches, event dispatch and disposal.
+
+use std::any::Any;
+use std::collections::VecDeque;
+
+use brasa_protocol::render_batch::{BatchWriter, Diff, EncodeError, Frame, RenderBatch};
+use rustc_hash::FxHashMap;
+
+use crate::builder::RenderTreeBuilder;
+use crate::diff::DiffBuilder;
+use crate::event::{DispatchEventError, EventArgs, RenderError};
+use crate::frame::{AttributeValue, ComponentId, ComponentType, EventHandler, FrameKind, RenderFragment, RenderFrame};
+use crate::str::Str;
+
+/// Access to a component as [`Any`], for event handlers and typed lookups. Implemented for
+/// every type; you never implement it yourself.
+pub trait AsAny: Any {
+    /// `self` as `&dyn Any`.
+    fn as_any(&self) -> &dyn Any;
+    /// `self` as `&mut dyn Any`.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// A component: state, parameters from its parent, and a render function (Blazor's
+/// `ComponentBase` life cycle, synchronous).
+///
+/// * On creation and whenever its parent re-renders with parameters that may have changed, the
+///   renderer calls [`Component::set_parameters`] and then queues a render.
+/// * After one of its event handlers runs, it is queued for a render too.
+/// * Rendering calls [`Component::render`]; the renderer diffs the result against the previous tree.
+pub trait Component: AsAny + Send {
+    /// Receives the parameters the parent supplied (`SetParametersAsync`). The default ignores them.
+    fn set_parameters(&mut self, parameters: &ParameterView<'_>) {
+        let _ = parameters;
+    }
+
+    /// Writes the component's render tree.
+    fn render(&self, builder: &mut RenderTreeBuilder<'_>);
+
+    /// Whether a requested re-render should happen (`ShouldRender`); the first render always does.
+    fn should_render(&self) -> bool {
+        true
+    }
+}
+
+/// The parameters a parent passed to a child component: the attribute frames of its component
+/// frame, in order.
+#[derive(Clone, Copy, Default)]
+pub struct ParameterView<'a> {
+    frames: &'a [RenderFrame],
+}
+
+impl<'a> ParameterView<'a> {
+    /// No parameters.
+    pub fn empty() -> Self {
+        ParameterView { frames: &[] }
+    }
+
+    /// The parameters of the component frame at `tree[index]`.
+    pub(crate) fn for_component(tree: &'a [RenderFrame], index: usize) -> Self {
+        let end = index + tree[index].subtree_length() as usize;
+        let mut last = index + 1;
+        while last < end && matches!(tree[last].kind, FrameKind::Attribute { .. }) {
+            last += 1;
+        }
+        ParameterView {
+            frames: &tree[index + 1..last],
+        }
+    }
+
+    /// The parameters as (name, value), in the order the parent wrote them.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a AttributeValue)> + 'a {
+        self.frames.iter().filter_map(RenderFrame::attribute)
+    }
+
+    /// The number of parameters.
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// The value of the parameter `name`.
+    pub fn get(&self, name: &str) -> Option<&'a AttributeValue> {
+        self.iter().find(|(n, _)| *n == name).map(|(_, value)| value)
+    }
+
+    /// The string value of the parameter `name`.
+    pub fn get_str(&self, name: &str) -> Option<Str> {
+        match self.get(name)? {
+            AttributeValue::String(text) => Some(text.clone()),
+            _ => None,
+        }
+    }
+
+    /// The boolean value of the parameter `name`.
+    pub fn get_bool(&self, name: &str) -> Option<bool> {
+        match self.get(name)? {
+            AttributeValue::Bool(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The render fragment passed as `name` (e.g. `ChildContent`).
+    pub fn get_fragment(&self, name: &str) -> Option<RenderFragment> {
+        match self.get(name)? {
+            AttributeValue::Fragment(fragment) => Some(fragment.clone()),
+            _ => None,
+        }
+    }
+
+    /// The event handler (callback) passed as `name`.
+    pub fn get_event_handler(&self, name: &str) -> Option<EventHandler> {
+        match self.get(name)? {
+            AttributeValue::EventHandler(handler) => Some(handler.clone()),
+            _ => None,
+        }
+    }
+
+    /// A typed value passed as `name` (an immutable value or any other object).
+    pub fn get_value<T: Any>(&self, name: &str) -> Option<&'a T> {
+        self.get(name)?.downcast_ref::<T>()
+    }
+}
+
+/// One render batch: the diffs of the components that rendered (in render order), the
+/// reference frames their edits point at, and what was disposed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    /// One diff per component render, in the order the components rendered.
+    pub updated_components: Vec<Diff<Str>>,
+    /// The frames the edits refer to by index.
+    pub reference_frames: Vec<Frame<Str>>,
+    /// Components disposed in this batch, in disposal order.
+    pub disposed_component_ids: Vec<ComponentId>,
+    /// Event handler ids retired in this batch, in the order the diff met them.
+    pub disposed_event_handler_ids: Vec<u64>,
+}
+
+impl Batch {
+    /// The batch's bytes, as ASP.NET Core 10's `RenderBatchWriter` writes them (an error only
+    /// for a batch too large for the format's int32 positions).
+    pub fn encode(&self) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(64 + 24 * self.reference_frames.len());
+        self.encode_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Appends the batch's bytes to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        BatchWriter::new(out).write(
+            &self.updated_components,
+            &self.reference_frames,
+            &self.disposed_component_ids,
+            &self.disposed_event_handler_ids,
+        )
+    }
+
+    /// The batch as the protocol crate's owned type.
+    pub fn to_render_batch(&self) -> RenderBatch {
+        RenderBatch {
+            updated_components: self
+                .updated_components
+                .iter()
+                .map(|diff| Diff {
+                    component_id: diff.component_id,
+                    edits: diff
+                        .edits
+                        .iter()
+                        .cloned()
+                        .map(|edit| edit.map_string(String::from))
+                        .collect(),
+                })
+                .collect(),
+            reference_frames: self
+                .reference_frames
+                .iter()
+                .cloned()
+                .map(|f| f.map_strings(String::from))
+                .collect(),
+            disposed_component_ids: self.disposed_component_ids.clone(),
+            disposed_event_handler_ids: self.disposed_event_handler_ids.clone(),
+        }
+    }
+}
+
+/// The batch being assembled, with the render and disposal queues (`RenderBatchBuilder`).
+#[derive(Default)]
+pub(crate) struct BatchBuilder {
+    pub(crate) updated_components: Vec<Diff<Str>>,
+    pub(crate) reference_frames: Vec<Frame<Str>>,
+    pub(crate) disposed_component_ids: Vec<ComponentId>,
+    pub(crate) disposed_event_handler_ids: Vec<u64>,
+    pub(crate) render_queue: VecDeque<ComponentId>,
+    pub(crate) disposal_queue: VecDeque<ComponentId>,
+}
+
+impl BatchBuilder {
+    /// `DisposeFramesInRange`: queue the child components and retire the event handler ids
+    /// found in `frames`, in order.
+    pub(crate) fn dispose_frames(&mut self, frames: &[RenderFrame]) {
+        for frame in frames {
+            match &frame.kind {
+                FrameKind::Component { component_id, .. } => self.disposal_queue.push_back(*component_id),
+                FrameKind::Attribute { event_handler_id, .. } if *event_handler_id > 0 => {
+                    self.disposed_event_handler_ids.push(*event_handler_id)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn take_batch(&mut self) -> Batch {
+        Batch {
+            updated_components: std::mem::take(&mut self.updated_components),
+            reference_frames: std::mem::take(&mut self.reference_frames),
+            disposed_component_ids: std::mem::take(&mut self.disposed_component_ids),
+            disposed_event_handler_ids: std::mem::take(&mut self.disposed_event_handler_ids),
+        }
+    }
+}
+
+struct ComponentState {
+    component: Box<dyn Component>,
+    parent: Option<ComponentId>,
+    current_tree: Vec<RenderFrame>,
+    spare_tree: Vec<RenderFrame>,
+    has_pending_render: bool,
+    has_never_rendered: bool,
+}
+
+struct EventBinding {
+    rendered_by: ComponentId,
+    handler: EventHandler,
+}
+
+/// The renderer: owns the components, queues their renders, diffs them into batches and
+/// dispatches events. Sans-IO: the host feeds it events and takes its batches.
+///
+/// ```
+/// use brasa_render::{Component, EventArgs, EventHandler, Renderer, RenderTreeBuilder};
+///
+/// #[derive(Default)]
+/// struct Counter { count: i32 }
+///
+/// impl Component for Counter {
+///     fn render(&self, b: &mut RenderTreeBuilder<'_>) {
+///         b.open_element(0, "button");
+///         b.add_attribute(1, "onclick", EventHandler::new(|c: &mut Counter, _: &EventArgs| c.count += 1));
+///         b.add_content(2, self.count.to_string());
+///         b.close_element();
+///     }
+/// }
+///
+/// let mut renderer = Renderer::new();
+/// let root = renderer.add_root_component(Counter::default());
+/// let first = renderer.render_root_component(root).unwrap().unwrap();
+/// assert_eq!(first.updated_components[0].component_id, root);
+/// let after_click = renderer.dispatch_event(1, &EventArgs::Empty).unwrap().unwrap();
+/// assert_eq!(after_click.updated_components[0].edits.len(), 3); // StepIn, UpdateText, StepOut
+/// assert_eq!(renderer.component::<Counter>(root).unwrap().count, 1);
+/// ```
+pub struct Renderer {
+    components: FxHashMap<ComponentId, ComponentState>,
+    next_component_id: ComponentId,
+    last_event_handler_id: u64,
+    event_bindings: FxHashMap<u64, EventBinding>,
+    event_handler_id_replacements: FxHashMap<u64, u64>,
+    next_element_reference_id: u64,
+    pub(crate) batch: BatchBuilder,
+    faulted: bool,
+    defer_retirement: bool,
+    batches_produced: u64,
+    pending_retirements: VecDeque<(u64, Vec<u64>)>,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Renderer {
+    /// An empty renderer.
+    pub fn new() -> Self {
+        Renderer {
+            components: FxHashMap::default(),
+            next_component_id: 0,
+            last_event_handler_id: 0,
+            event_bindings: FxHashMap::default(),
+            event_handler_id_replacements: FxHashMap::default(),
+            next_element_reference_id: 0,
+            batch: BatchBuilder::default(),
+            faulted: false,
+            defer_retirement: false,
+            batches_produced: 0,
+            pending_retirements: VecDeque::new(),
+        }
+    }
+
+    /// Keeps the event handler ids a batch retires working until the host acknowledges the
+    /// batch ([`Self::acknowledge_batches`]), as Blazor Server does: the browser may still
+    /// report events for them until it has applied the batch. Off by default (retired at once,
+    /// as Blazor WebAssembly does).
+    ///
+    /// rule: the event handler ids a batch retires are removed when the batch's display update
+    /// completes (immediately in process; when the client acknowledges it over a circuit).
+    pub fn set_deferred_event_handler_retirement(&mut self, defer: bool) {
+        self.defer_retirement = defer;
+    }
+
+    /// The number of batches produced so far; the last batch's number (the first is 1).
+    pub fn batches_produced(&self) -> u64 {
+        self.batches_produced
+    }
+
+    /// Retires the event handler ids of every batch numbered `through` or lower (with deferred
+    /// retirement on; see [`Self::set_deferred_event_handler_retirement`]).
+    pub fn acknowledge_batches(&mut self, through: u64) {
+        while let Some((number, _)) = self.pending_retirements.front() {
+            if *number > through {
+                break;
+            }
+            let (_, ids) = self.pending_retirements.pop_front().unwrap_or_default();
+            self.retire_event_handler_ids(&ids);
+        }
+    }
+
+    fn retire_event_handler_ids(&mut self, ids: &[u64]) {
+        for id in ids {
+            self.event_bindings.remove(id);
+            self.event_handler_id_replacements.remove(id);
+        }
+    }
+
+    /// Adds a root component (`AddRootComponent`) and returns its id; nothing renders yet.
+    pub fn add_root_component<C: Component>(&mut self, component: C) -> ComponentId {
+        self.attach(Box::new(component), None)
+    }
+
+    fn attach(&mut self, component: Box<dyn Component>, parent: Option<ComponentId>) -> ComponentId {
+        // rule: component ids are allocated in creation order, from 0, and never reused.
+        let id = self.next_component_id;
+        self.next_component_id += 1;
+        self.components.insert(
+            id,
+            ComponentState {
+                component,
+                parent,
+                current_tree: Vec::new(),
+                spare_tree: Vec::new(),
+                has_pending_render: false,
+                has_never_rendered: true,
+            },
+        );
+        id
+    }
+
+    /// Supplies a root component's (empty) parameters and processes the render queue
+    /// (`RenderRootComponentAsync`): the batch of its first render and its children's.
+    pub fn render_root_component(&mut self, component_id: ComponentId) -> Result<Option<Batch>, RenderError> {
+        self.check_not_faulted()?;
+        if !self.components.contains_key(&component_id) {
+            return Err(RenderError::UnknownComponent(component_id));
+        }
+        self.set_child_parameters(component_id, ParameterView::empty());
+        self.process_render_queue()
+    }
+
+    /// Removes a root component: it and all its descendants are disposed in the returned batch.
+    pub fn remove_root_component(&mut self, component_id: ComponentId) -> Result<Option<Batch>, RenderError> {
+        self.check_not_faulted()?;
+        match self.components.get(&component_id) {
+            Some(state) if state.parent.is_none() => {}
+            _ => return Err(RenderError::UnknownComponent(component_id)),
+        }
+        self.batch.disposal_queue.push_back(component_id);
+        self.process_render_queue()
+    }
+
+    /// Asks for a component to be re-rendered (`StateHasChanged`): queued unless already queued
+    /// or its [`Component::should_render`] says no. Call [`Self::process_render_queue`] to render.
+    pub fn state_has_changed(&mut self, component_id: ComponentId) -> Result<(), RenderError> {
+        if !self.components.contains_key(&component_id) {
+            return Err(RenderError::UnknownComponent(component_id));
+        }
+        self.queue_render(component_id);
+        Ok(())
+    }
+
+    /// The component with this id, if it exists and is a `C`.
+    pub fn component<C: Component>(&self, component_id: ComponentId) -> Option<&C> {
+        self.components
+            .get(&component_id)?
+            .component
+            .as_ref()
+            .as_any()
+            .downcast_ref::<C>()
+    }
+
+    /// Runs `f` on the component (for state changes from outside: timers, pushes). Does not
+    /// queue a render; call [`Self::state_has_changed`].
+    pub fn with_component<C: Component, R>(
+        &mut self,
+        component_id: ComponentId,
+        f: impl FnOnce(&mut C) -> R,
+    ) -> Result<R, RenderError> {
+        let state = self
+            .components
+            .get_mut(&component_id)
+            .ok_or(RenderError::UnknownComponent(component_id))?;
+        let component =
+            state
+                .component
+                .as_mut()
+                .as_any_mut()
+                .downcast_mut::<C>()
+                .ok_or(RenderError::ComponentTypeMismatch {
+                    component_id,
+                    expected: std::any::type_name::<C>(),
+                })?;
+        Ok(f(component))
+    }
+
+    /// The parent of a component (`None` for a root component or an unknown id).
+    pub fn parent_of(&self, component_id: ComponentId) -> Option<ComponentId> {
+        self.components.get(&component_id)?.parent
+    }
+
+    /// The number of live components.
+    pub fn component_count(&self) -> usize {
+        self.components.len()
+    }
+
+    /// The component's current render tree.
+    pub fn current_render_tree(&self, component_id: ComponentId) -> Option<&[RenderFrame]> {
+        Some(&self.components.get(&component_id)?.current_tree)
+    }
+
+    /// Whether an event handler id is live (given and not yet retired).
+    pub fn has_event_handler(&self, event_handler_id: u64) -> bool {
+        self.event_bindings.contains_key(&event_handler_id)
+    }
+
+    /// The number of live event handler ids.
+    pub fn event_handler_count(&self) -> usize {
+        self.event_bindings.len()
+    }
+
+    /// The newest id in the chain of handlers that replaced this one on the same attribute
+    /// (`FindLatestEventHandlerIdInChain`), while the replaced ids are still live.
+    pub fn latest_event_handler_id(&self, mut event_handler_id: u64) -> u64 {
+        while let Some(&next) = self.event_handler_id_replacements.get(&event_handler_id) {
+            event_handler_id = next;
+        }
+        event_handler_id
+    }
+
+    /// Runs the handler with this event handler id on its receiver component, queues the
+    /// receiver's re-render, and returns the batch the render queue produced (`DispatchEventAsync`).
+    ///
+    /// rule: an id that was never given, or was retired by an earlier batch, is an error; an id
+    /// still live whose rendering component has been disposed is silently ignored (possible with
+    /// deferred retirement).
+    pub fn dispatch_event(
+        &mut self,
+        event_handler_id: u64,
+        args: &EventArgs,
+    ) -> Result<Option<Batch>, DispatchEventError> {
+        self.check_not_faulted()?;
+        let Some(binding) = self.event_bindings.get(&event_handler_id) else {
+            return Err(
+                if event_handler_id > 0 && event_handler_id <= self.last_event_handler_id {
+                    DispatchEventError::RetiredEventHandler(event_handler_id)
+                } else {
+                    DispatchEventError::UnknownEventHandler(event_handler_id)
+                },
+            );
+        };
+        if !self.components.contains_key(&binding.rendered_by) {
+            return Ok(None);
+        }
+        let handler = binding.handler.clone();
+        let receiver = handler.receiver().unwrap_or(binding.rendered_by);
+        let Some(state) = self.components.get_mut(&receiver) else {
+            return Ok(None);
+        };
+        if let Err(expected) = handler.invoke(state.component.as_mut().as_any_mut(), args) {
+            return Err(DispatchEventError::ReceiverTypeMismatch {
+                event_handler_id,
+                component_id: receiver,
+                expected,
+            });
+        }
+        // rule: after a handler runs, its receiver (a ComponentBase) calls StateHasChanged.
+        self.queue_render(receiver);
+        Ok(self.process_render_queue()?)
+    }
+
+    /// Renders every queued component (and the children they queue) into one batch
+    /// (`ProcessRenderQueue`). `None` when there was nothing to do.
+    ///
+    /// rule: the queue is first in, first out: a component's new or changed children are queued
+    /// while its diff runs, in the order the diff meets them, and render after everything queued
+    /// before them. Components disposed by a render are disposed right after it.
+    pub fn process_render_queue(&mut self) -> Result<Option<Batch>, RenderError> {
+        self.check_not_faulted()?;
+        if self.batch.render_queue.is_empty() {
+            if self.batch.disposal_queue.is_empty() {
+                return Ok(None);
+            }
+            self.process_disposal_queue();
+        }
+        while let Some(component_id) = self.batch.render_queue.pop_front() {
+            if let Err(error) = self.render_in_existing_batch(component_id) {
+                self.faulted = true;
+                return Err(error);
+            }
+        }
+        let batch = self.batch.take_batch();
+        self.batches_produced += 1;
+        if self.defer_retirement {
+            self.pending_retirements
+                .push_back((self.batches_produced, batch.disposed_event_handler_ids.clone()));
+        } else {
+            self.retire_event_handler_ids(&batch.disposed_event_handler_ids);
+        }
+        Ok(Some(batch))
+    }
+
+    fn check_not_faulted(&self) -> Result<(), RenderError> {
+        if self.faulted {
+            Err(RenderError::Faulted)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `ComponentBase.StateHasChanged`.
+    fn queue_render(&mut self, component_id: ComponentId) {
+        let Some(state) = self.components.get_mut(&component_id) else {
+            return;
+        };
+        if state.has_pending_render {
+            return;
+        }
+        if state.has_never_rendered || state.component.should_render() {
+            state.has_pending_render = true;
+            self.batch.render_queue.push_back(component_id);
+        }
+    }
+
+    /// Gives a component new parameters (`SetDirectParameters`) and queues its render.
+    pub(crate) fn set_child_parameters(&mut self, component_id: ComponentId, parameters: ParameterView<'_>) {
+        if let Some(state) = self.components.get_mut(&component_id) {
+            state.component.set_parameters(&parameters);
+            self.queue_render(component_id);
+        }
+    }
+
+    pub(crate) fn instantiate_child(&mut self, component_type: ComponentType, parent: ComponentId) -> ComponentId {
+        self.attach(component_type.create(), Some(parent))
+    }
+
+    /// rule: event handler ids count up from 1 across the renderer's life, one per handler
+    /// attribute initialized, in the order the diff initializes them.
+    pub(crate) fn assign_event_handler_id(&mut self, rendered_by: ComponentId, handler: &EventHandler) -> u64 {
+        self.last_event_handler_id += 1;
+        let id = self.last_event_handler_id;
+        self.event_bindings.insert(
+            id,
+            EventBinding {
+                rendered_by,
+                handler: handler.clone(),
+            },
+        );
+        id
+    }
+
+    pub(crate) fn track_replaced_event_handler_id(&mut self, old: u64, new: u64) {
+        self.event_handler_id_replacements.insert(old, new);
+    }
+
+    pub(crate) fn new_element_reference_id(&mut self) -> Str {
+        self.next_element_reference_id += 1;
+        Str::from(format!("brasa-{}", self.next_element_reference_id))
+    }
+
+    /// `RenderInExistingBatch`: render one queued component, diff it, then dispose what it removed.
+    fn render_in_existing_batch(&mut self, component_id: ComponentId) -> Result<(), RenderError> {
+        // rule: a component disposed after it was queued does not render.
+        let Some(state) = self.components.get_mut(&component_id) else {
+            return Ok(());
+        };
+        state.has_pending_render = false;
+        state.has_never_rendered = false;
+        let mut new_tree = std::mem::take(&mut state.spare_tree);
+        new_tree.clear();
+        let mut builder = RenderTreeBuilder::new(&mut new_tree, component_id);
+        state.component.render(&mut builder);
+        builder
+            .finish()
+            .map_err(|error| RenderError::InvalidRenderTree { component_id, error })?;
+        let old_tree = std::mem::take(&mut state.current_tree);
+
+        let mut diff = DiffBuilder::new(self, component_id);
+        let result = diff.diff_trees(&old_tree, &mut new_tree);
+        let edits = diff.into_edits();
+        if let Some(state) = self.components.get_mut(&component_id) {
+            state.current_tree = new_tree;
+            let mut spare = old_tree;
+            spare.clear();
+            state.spare_tree = spare;
+        }
+        self.batch.updated_components.push(Diff { component_id, edits });
+        result?;
+        self.process_disposal_queue();
+        Ok(())
+    }
+
+    /// `ProcessDisposalQueueInExistingBatch`.
+    ///
+    /// rule: a disposed component's own tree is disposed too (its children queued behind, its
+    /// event handler ids retired), then its id is listed in the batch's disposed component ids.
+    fn process_disposal_queue(&mut self) {
+        while let Some(component_id) = self.batch.disposal_queue.pop_front() {
+            let Some(state) = self.components.remove(&component_id) else {
+                continue;
+            };
+            self.batch.dispose_frames(&state.current_tree);
+            drop(state);
+            self.batch.disposed_component_ids.push(component_id);
+        }
+    }
+}
