@@ -7,12 +7,16 @@
 //!   in constant time.
 //! * [`Registry`]: connected and disconnected circuits, retention and eviction; time is a
 //!   parameter ([`Millis`]), never read from a clock.
+//! * [`HubConnection`]: one connection's handshake, framing and hub-level rules.
+//! * [`Server`]: circuits and connections together, driving a [`CircuitApp`] per circuit, with
+//!   Blazor's rules for every hub call; transcript tests pin them to ASP.NET Core's recordings.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod connection;
 mod registry;
 mod secret;
+mod server;
 mod window;
 
 pub use connection::{
@@ -21,6 +25,7 @@ pub use connection::{
 };
 pub use registry::{Evicted, Registry, RegistryOptions};
 pub use secret::{CircuitSecret, SECRET_BYTES};
+pub use server::{AppFactory, CircuitApp, EndReason, Output, Rendered, Server, ServerOptions};
 pub use window::{AckOutcome, RenderWindow, Sent};
 
 /// A point in time in milliseconds on the host's monotonic clock. The core never reads a clock.
