@@ -1,5 +1,5 @@
-//! Spec traceability: every requirement the spec defines is checked by at least one test or
-//! vector, and every requirement id the code, tests and vectors cite is defined by the spec.
+//! Spec traceability: every requirement a chapter of `spec/` defines is checked by at least one
+//! test or vector, and every requirement id that code, tests and vectors cite is defined.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -8,31 +8,55 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Ids defined by the spec: paragraphs that start with `**[XX-n.m]**`.
-fn defined(prefix: &str, chapter: &str) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(root().join("spec").join(chapter)).expect("spec chapter readable");
-    let marker = format!("**[{prefix}-");
-    text.match_indices(&marker)
+/// Where code and tests live.
+const CODE: &[&str] = &["protocol", "reference-impl", "conformance", "cli", "fuzz", "benches"];
+
+/// Ids defined by a chapter: paragraphs that start with `**[XX-n.m]**`.
+fn defined_in(text: &str) -> BTreeSet<String> {
+    text.match_indices("**[")
         .filter_map(|(at, _)| {
             let rest = &text[at + 3..];
-            rest.find("]**").map(|end| rest[..end].to_owned())
+            let end = rest.find("]**")?;
+            let id = &rest[..end];
+            let (prefix, number) = id.split_once('-')?;
+            let numeric = number.chars().all(|c| c.is_ascii_digit() || c == '.');
+            (prefix.chars().all(|c| c.is_ascii_uppercase()) && number.contains('.') && numeric).then(|| id.to_owned())
         })
         .collect()
 }
 
-/// Every `XX-n.m` id in a text.
-fn cited(prefix: &str, text: &str) -> BTreeSet<String> {
+/// Every chapter's ids, by prefix.
+fn chapters() -> BTreeMap<String, BTreeSet<String>> {
+    let mut by_prefix: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in std::fs::read_dir(root().join("spec")).expect("spec/").flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            for id in defined_in(&std::fs::read_to_string(&path).unwrap_or_default()) {
+                let prefix = id.split('-').next().unwrap_or_default().to_owned();
+                by_prefix.entry(prefix).or_default().insert(id);
+            }
+        }
+    }
+    by_prefix
+}
+
+/// Every `XX-n.m` id with one of the prefixes in a text.
+fn cited(prefixes: &BTreeSet<String>, text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let needle = format!("{prefix}-");
-    for (at, _) in text.match_indices(&needle) {
-        if at > 0 && text.as_bytes()[at - 1].is_ascii_alphanumeric() {
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices('-') {
+        let start = text[..at].rfind(|c: char| !c.is_ascii_uppercase()).map_or(0, |i| i + 1);
+        let prefix = &text[start..at];
+        if prefix.is_empty() || !prefixes.contains(prefix) {
             continue;
         }
-        let rest = &text[at + needle.len()..];
-        let id: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
-        let id = id.trim_end_matches('.');
-        if id.contains('.') {
-            out.insert(format!("{needle}{id}"));
+        if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+            continue;
+        }
+        let number: String = text[at + 1..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let number = number.trim_end_matches('.');
+        if number.contains('.') && !number.starts_with('.') {
+            out.insert(format!("{prefix}-{number}"));
         }
     }
     out
@@ -44,7 +68,7 @@ fn files(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         if path.is_dir() {
-            if name != "target" && !name.starts_with('.') {
+            if name != "target" && name != "node_modules" && !name.starts_with('.') {
                 files(&path, extension, out);
             }
         } else if path.extension().is_some_and(|e| e == extension) {
@@ -53,22 +77,20 @@ fn files(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Where checks live: test files, `#[cfg(test)]` modules, and vectors' `requirements`.
-fn checks(prefix: &str) -> BTreeMap<String, Vec<String>> {
+/// Where checks live: test files, `#[cfg(test)]` modules, test scripts, and vectors' `requirements`.
+fn checks(prefixes: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut rust = Vec::new();
-    for krate in ["protocol", "conformance", "cli", "fuzz"] {
-        files(&root().join(krate), "rs", &mut rust);
+    let mut sources = Vec::new();
+    for dir in CODE {
+        files(&root().join(dir), "rs", &mut sources);
+        files(&root().join(dir), "mjs", &mut sources);
     }
-    for path in rust {
+    for path in sources {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let is_test_file = path.components().any(|c| c.as_os_str() == "tests");
-        let test_part = if is_test_file {
-            text.as_str()
-        } else {
-            text.find("#[cfg(test)]").map_or("", |at| &text[at..])
-        };
-        for id in cited(prefix, test_part) {
+        let is_test_file = path.components().any(|c| c.as_os_str() == "tests")
+            || path.file_name().is_some_and(|n| n == "tests.rs" || n.to_string_lossy().ends_with(".mjs"));
+        let test_part = if is_test_file { text.as_str() } else { text.find("#[cfg(test)]").map_or("", |at| &text[at..]) };
+        for id in cited(prefixes, test_part) {
             found.entry(id).or_default().push(path.display().to_string());
         }
     }
@@ -77,12 +99,7 @@ fn checks(prefix: &str) -> BTreeMap<String, Vec<String>> {
     for path in vectors {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        for id in value["requirements"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str())
-        {
+        for id in value["requirements"].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
             found.entry(id.to_owned()).or_default().push(path.display().to_string());
         }
     }
@@ -90,48 +107,47 @@ fn checks(prefix: &str) -> BTreeMap<String, Vec<String>> {
 }
 
 #[test]
-fn every_render_batch_requirement_is_checked() {
-    let defined = defined("RB", "render-batch.md");
-    assert!(
-        defined.len() >= 30,
-        "spec/render-batch.md defines only {} requirements",
-        defined.len()
-    );
-    let checks = checks("RB");
-    let unchecked: Vec<&String> = defined.iter().filter(|id| !checks.contains_key(*id)).collect();
-    assert!(
-        unchecked.is_empty(),
-        "requirements with no test or vector: {unchecked:?}"
-    );
+fn every_requirement_is_checked_by_a_test_or_vector() {
+    let chapters = chapters();
+    assert!(chapters.get("RB").is_some_and(|ids| ids.len() >= 30), "spec/render-batch.md defines too few requirements");
+    let prefixes: BTreeSet<String> = chapters.keys().cloned().collect();
+    let checks = checks(&prefixes);
+    let unchecked: Vec<&String> = chapters.values().flatten().filter(|id| !checks.contains_key(*id)).collect();
+    assert!(unchecked.is_empty(), "requirements with no test or vector: {unchecked:?}");
 }
 
 #[test]
-fn every_cited_render_batch_requirement_exists() {
-    let defined = defined("RB", "render-batch.md");
+fn every_cited_requirement_is_defined() {
+    let chapters = chapters();
+    let defined: BTreeSet<&String> = chapters.values().flatten().collect();
+    // Prefixes the project uses, whether or not their chapter exists yet.
+    let prefixes: BTreeSet<String> =
+        ["RB", "HUB", "BZ", "EV", "CIR", "RT", "ED", "SRV"].iter().map(|s| s.to_string()).chain(chapters.keys().cloned()).collect();
     let mut texts = Vec::new();
-    for krate in ["protocol", "conformance", "cli", "fuzz", "benches"] {
-        files(&root().join(krate), "rs", &mut texts);
+    for dir in CODE {
+        files(&root().join(dir), "rs", &mut texts);
+        files(&root().join(dir), "mjs", &mut texts);
+        files(&root().join(dir), "ts", &mut texts);
     }
     files(&root().join("conformance/vectors"), "json", &mut texts);
     let mut dangling = BTreeMap::new();
     for path in texts {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        for id in cited("RB", &text) {
+        for id in cited(&prefixes, &text) {
             if !defined.contains(&id) {
                 dangling.entry(id).or_insert_with(|| path.display().to_string());
             }
         }
     }
-    assert!(
-        dangling.is_empty(),
-        "cited but not defined in spec/render-batch.md: {dangling:?}"
-    );
+    assert!(dangling.is_empty(), "cited but defined by no chapter of spec/: {dangling:?}");
 }
 
 #[test]
 fn citation_scanner_finds_ids() {
+    let prefixes = BTreeSet::from(["ZZ".to_string(), "QQ".to_string()]);
     assert_eq!(
-        cited("ZZ", "see ZZ-1.2, ZZ-5.10. and xZZ-9.9 and ZZ-3"),
-        BTreeSet::from(["ZZ-1.2".into(), "ZZ-5.10".into()])
+        cited(&prefixes, "see ZZ-1.2, ZZ-5.10. and xZZ-9.9 and ZZ-3 and QQ-2.1 and AZZ-1.1"),
+        BTreeSet::from(["ZZ-1.2".into(), "ZZ-5.10".into(), "QQ-2.1".into()])
     );
+    assert_eq!(defined_in("**[ZZ-1.1]** text **[not]** **[QQ-2.3]**"), BTreeSet::from(["ZZ-1.1".into(), "QQ-2.3".into()]));
 }
