@@ -42,24 +42,7 @@ const MAX: usize = 32 * 1024;
 /// Invalid vectors whose expectation the decoder is known not to meet, because the decoder (not
 /// the vector) is believed wrong. The generator warns instead of stopping for these, and stops if
 /// one of them starts to pass (so that the list cannot go stale).
-const DECODER_DISAGREES: &[&str] = &[
-    // The decoder cites HUB-2.2 for errors inside a MessagePack value; HUB-3.1 defines them.
-    "hub/invalid/msgpack-never-used-byte",
-    "hub/invalid/msgpack-invalid-utf8-target",
-    "hub/invalid/msgpack-invalid-utf8-argument",
-    "hub/invalid/msgpack-nesting-too-deep",
-    "hub/invalid/msgpack-str-runs-past-size",
-    "hub/invalid/msgpack-array-count-past-size",
-    "hub/invalid/msgpack-map-count-past-size",
-    "hub/invalid/msgpack-bin-runs-past-size",
-    "hub/invalid/msgpack-uint-runs-past-size",
-    // The JSON protocol's optional strings are absent or strings, never null (HUB-1.1); the
-    // decoder reads JSON messages with the readable form's rules, which allow null.
-    "hub/invalid/json-invocation-id-null",
-    "hub/invalid/json-close-error-null",
-    // Duplicate member names (HUB-1.1): the decoder keeps the first and ignores the rest.
-    "hub/invalid/json-duplicate-member",
-];
+const DECODER_DISAGREES: &[&str] = &[];
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -5,6 +5,8 @@
 //! by `spec/schemas/vector.schema.json`; one file is one vector. Suites:
 //! * `render-batch`: bytes that a strict render-batch reader accepts (with their canonical JSON
 //!   form) or rejects (with the error kind and requirement), `spec/render-batch.md`.
+//! * `hub`: framed hub messages in both protocols (slugs `msgpack-…`, `json-…`), with their
+//!   readable forms or the error a strict decoder reports, `spec/hub.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -13,5 +15,5 @@ pub mod runner;
 pub mod vector;
 
 pub use report::{Outcome, Report};
-pub use runner::{LoadError, SUITES, default_vectors_dir, load_suite, run, run_vector};
+pub use runner::{LoadError, Loaded, SUITES, default_vectors_dir, load_suite, run, run_vector};
 pub use vector::{Expectation, Vector};

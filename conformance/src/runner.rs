@@ -9,7 +9,7 @@ use crate::report::{Outcome, Report};
 use crate::vector::{Expectation, Vector};
 
 /// The vector suites this runner knows, by directory name under the vectors directory.
-pub const SUITES: &[&str] = &["render-batch"];
+pub const SUITES: &[&str] = &["render-batch", "hub"];
 
 /// The vectors shipped in this repository.
 pub fn default_vectors_dir() -> PathBuf {
@@ -54,8 +54,20 @@ pub enum LoadError {
     UnknownSuite(String),
 }
 
+/// A vector file as loaded: where it is, what it says, and its text (some suites read parts of
+/// it in their own types, keeping the order of object members).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file.
+    pub path: PathBuf,
+    /// The vector.
+    pub vector: Vector,
+    /// The file's text.
+    pub text: String,
+}
+
 /// Loads every vector of a suite (all `*.json` files below `dir/suite`, sorted by path).
-pub fn load_suite(dir: &Path, suite: &str) -> Result<Vec<(PathBuf, Vector)>, LoadError> {
+pub fn load_suite(dir: &Path, suite: &str) -> Result<Vec<Loaded>, LoadError> {
     if !SUITES.contains(&suite) {
         return Err(LoadError::UnknownSuite(suite.to_owned()));
     }
@@ -83,7 +95,7 @@ pub fn load_suite(dir: &Path, suite: &str) -> Result<Vec<(PathBuf, Vector)>, Loa
         if !seen.insert(vector.id.clone()) {
             return Err(LoadError::DuplicateId { id: vector.id });
         }
-        vectors.push((path, vector));
+        vectors.push(Loaded { path, vector, text });
     }
     Ok(vectors)
 }
@@ -118,10 +130,113 @@ fn parse_hex(hex: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Checks one vector against Brasa's implementation; `Err` says what differs.
-pub fn run_vector(suite: &str, vector: &Vector) -> Result<(), String> {
+pub fn run_vector(suite: &str, loaded: &Loaded) -> Result<(), String> {
     match suite {
-        "render-batch" => render_batch_vector(vector),
+        "render-batch" => render_batch_vector(&loaded.vector),
+        "hub" => hub_vector(loaded),
         other => Err(format!("no runner for suite {other:?}")),
+    }
+}
+
+fn hub_vector(loaded: &Loaded) -> Result<(), String> {
+    use brasa_protocol::hub::{self, HubMessage, Protocol};
+    let vector = &loaded.vector;
+    let bytes = parse_hex(&vector.hex)?;
+    let slug = vector.id.rsplit('/').next().unwrap_or_default();
+    let protocol = if slug.starts_with("msgpack-") {
+        Protocol::MessagePack
+    } else if slug.starts_with("json-") {
+        Protocol::Json
+    } else {
+        return Err(format!(
+            "hub vector slug {slug:?} names no protocol (msgpack-… or json-…)"
+        ));
+    };
+    let result = hub::decode_all(protocol, &bytes, hub::DEFAULT_MAX_MESSAGE_SIZE);
+    // The messages' canonical comparison is their MessagePack encoding (NaN is not equal to NaN).
+    let encode_all = |messages: &[HubMessage]| -> Vec<u8> {
+        let mut out = Vec::new();
+        for m in messages {
+            let _ = hub::encode(Protocol::MessagePack, m, &mut out);
+        }
+        out
+    };
+    match (&vector.expect, result) {
+        (Expectation::Valid { .. }, Ok(decoded)) => {
+            // Read the expected forms from the file's text, keeping the order of map members.
+            #[derive(serde::Deserialize)]
+            struct File {
+                expect: Expect,
+            }
+            #[derive(serde::Deserialize)]
+            struct Expect {
+                valid: Valid,
+            }
+            #[derive(serde::Deserialize)]
+            struct Valid {
+                json: Vec<hub::Value>,
+            }
+            let file: File = serde_json::from_str(&loaded.text).map_err(|e| format!("expected form: {e}"))?;
+            let expected = file
+                .expect
+                .valid
+                .json
+                .iter()
+                .map(|v| hub::from_readable(v, 0))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("the vector's expected form is not readable: {e}"))?;
+            if encode_all(&decoded) != encode_all(&expected) {
+                let got: Vec<String> = decoded.iter().map(hub::readable_json).collect();
+                return Err(format!(
+                    "decoded messages differ from the expected ones; decoded: [{}]",
+                    got.join(",")
+                ));
+            }
+            let mut encoded = Vec::new();
+            for m in &expected {
+                hub::encode(protocol, m, &mut encoded).map_err(|e| format!("cannot re-encode: {e}"))?;
+            }
+            let same = match protocol {
+                Protocol::MessagePack => encoded == bytes,
+                Protocol::Json => hub::decode_all(protocol, &encoded, usize::MAX)
+                    .map(|again| encode_all(&again) == encode_all(&expected))
+                    .unwrap_or(false),
+            };
+            if !same {
+                return Err("re-encoding the expected messages does not give back the input".into());
+            }
+            Ok(())
+        }
+        (Expectation::Valid { .. }, Err(e)) => Err(format!("rejected valid input: {e}")),
+        (
+            Expectation::Invalid {
+                error,
+                requirement,
+                offset,
+            },
+            Err(e),
+        ) => {
+            if e.kind.name() != error || e.requirement != requirement || e.offset != *offset {
+                return Err(format!(
+                    "expected {error} at byte {offset} ({requirement}), got {} at byte {} ({}): {}",
+                    e.kind.name(),
+                    e.offset,
+                    e.requirement,
+                    e.kind
+                ));
+            }
+            Ok(())
+        }
+        (
+            Expectation::Invalid {
+                error,
+                requirement,
+                offset,
+            },
+            Ok(_),
+        ) => Err(format!(
+            "accepted invalid input (expected {error} at byte {offset}, {requirement})"
+        )),
     }
 }
 
@@ -194,9 +309,10 @@ pub fn run(dir: &Path, suites: &[String]) -> Result<Report, LoadError> {
     };
     let mut outcomes = Vec::new();
     for suite in &names {
-        for (path, vector) in load_suite(dir, suite)? {
+        for loaded in load_suite(dir, suite)? {
             let start = Instant::now();
-            let result = run_vector(suite, &vector);
+            let result = run_vector(suite, &loaded);
+            let (path, vector) = (loaded.path, loaded.vector);
             outcomes.push(Outcome {
                 suite: suite.clone(),
                 id: vector.id.clone(),

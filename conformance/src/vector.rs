@@ -28,11 +28,12 @@ pub struct Vector {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub enum Expectation {
-    /// The input is valid: it decodes to this canonical JSON form (RB-6.1), and encoding that
-    /// form gives back exactly the input bytes (RB-6.3).
+    /// The input is valid: it decodes to this form, and encoding that form gives back the input
+    /// bytes (exactly, except for the JSON hub protocol, whose text need only decode the same).
     Valid {
-        /// The canonical JSON form.
-        #[schemars(schema_with = "render_batch_ref")]
+        /// `render-batch`: the canonical JSON form of the batch (RB-6.1, RB-6.3); `hub`: the array
+        /// of the messages' readable forms, in order (HUB-4.1).
+        #[schemars(schema_with = "valid_form")]
         json: serde_json::Value,
     },
     /// The input is invalid: a strict reader rejects it with this error kind.
@@ -48,11 +49,21 @@ pub enum Expectation {
     },
 }
 
-fn render_batch_ref(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({ "$ref": "render-batch.schema.json" })
+fn valid_form(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "oneOf": [
+            { "$ref": "render-batch.schema.json" },
+            { "type": "array", "items": { "type": "object", "required": ["type"] } }
+        ]
+    })
 }
 
 fn error_kinds(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let names = brasa_protocol::render_batch::DecodeErrorKind::NAMES;
+    let mut names: Vec<&str> = brasa_protocol::render_batch::DecodeErrorKind::NAMES.to_vec();
+    for name in brasa_protocol::hub::HubErrorKind::NAMES {
+        if !names.contains(name) {
+            names.push(name);
+        }
+    }
     schemars::json_schema!({ "type": "string", "enum": names })
 }

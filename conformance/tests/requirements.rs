@@ -53,7 +53,10 @@ fn cited(prefixes: &BTreeSet<String>, text: &str) -> BTreeSet<String> {
         if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
             continue;
         }
-        let number: String = text[at + 1..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let number: String = text[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         let number = number.trim_end_matches('.');
         if number.contains('.') && !number.starts_with('.') {
             out.insert(format!("{prefix}-{number}"));
@@ -88,8 +91,14 @@ fn checks(prefixes: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
     for path in sources {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let is_test_file = path.components().any(|c| c.as_os_str() == "tests")
-            || path.file_name().is_some_and(|n| n == "tests.rs" || n.to_string_lossy().ends_with(".mjs"));
-        let test_part = if is_test_file { text.as_str() } else { text.find("#[cfg(test)]").map_or("", |at| &text[at..]) };
+            || path
+                .file_name()
+                .is_some_and(|n| n == "tests.rs" || n.to_string_lossy().ends_with(".mjs"));
+        let test_part = if is_test_file {
+            text.as_str()
+        } else {
+            text.find("#[cfg(test)]").map_or("", |at| &text[at..])
+        };
         for id in cited(prefixes, test_part) {
             found.entry(id).or_default().push(path.display().to_string());
         }
@@ -99,7 +108,12 @@ fn checks(prefixes: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
     for path in vectors {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        for id in value["requirements"].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
+        for id in value["requirements"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+        {
             found.entry(id.to_owned()).or_default().push(path.display().to_string());
         }
     }
@@ -109,11 +123,21 @@ fn checks(prefixes: &BTreeSet<String>) -> BTreeMap<String, Vec<String>> {
 #[test]
 fn every_requirement_is_checked_by_a_test_or_vector() {
     let chapters = chapters();
-    assert!(chapters.get("RB").is_some_and(|ids| ids.len() >= 30), "spec/render-batch.md defines too few requirements");
+    assert!(
+        chapters.get("RB").is_some_and(|ids| ids.len() >= 30),
+        "spec/render-batch.md defines too few requirements"
+    );
     let prefixes: BTreeSet<String> = chapters.keys().cloned().collect();
     let checks = checks(&prefixes);
-    let unchecked: Vec<&String> = chapters.values().flatten().filter(|id| !checks.contains_key(*id)).collect();
-    assert!(unchecked.is_empty(), "requirements with no test or vector: {unchecked:?}");
+    let unchecked: Vec<&String> = chapters
+        .values()
+        .flatten()
+        .filter(|id| !checks.contains_key(*id))
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "requirements with no test or vector: {unchecked:?}"
+    );
 }
 
 #[test]
@@ -121,8 +145,11 @@ fn every_cited_requirement_is_defined() {
     let chapters = chapters();
     let defined: BTreeSet<&String> = chapters.values().flatten().collect();
     // Prefixes the project uses, whether or not their chapter exists yet.
-    let prefixes: BTreeSet<String> =
-        ["RB", "HUB", "BZ", "EV", "CIR", "RT", "ED", "SRV"].iter().map(|s| s.to_string()).chain(chapters.keys().cloned()).collect();
+    let prefixes: BTreeSet<String> = ["RB", "HUB", "BZ", "EV", "CIR", "RT", "ED", "SRV"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(chapters.keys().cloned())
+        .collect();
     let mut texts = Vec::new();
     for dir in CODE {
         files(&root().join(dir), "rs", &mut texts);
@@ -139,15 +166,24 @@ fn every_cited_requirement_is_defined() {
             }
         }
     }
-    assert!(dangling.is_empty(), "cited but defined by no chapter of spec/: {dangling:?}");
+    assert!(
+        dangling.is_empty(),
+        "cited but defined by no chapter of spec/: {dangling:?}"
+    );
 }
 
 #[test]
 fn citation_scanner_finds_ids() {
     let prefixes = BTreeSet::from(["ZZ".to_string(), "QQ".to_string()]);
     assert_eq!(
-        cited(&prefixes, "see ZZ-1.2, ZZ-5.10. and xZZ-9.9 and ZZ-3 and QQ-2.1 and AZZ-1.1"),
+        cited(
+            &prefixes,
+            "see ZZ-1.2, ZZ-5.10. and xZZ-9.9 and ZZ-3 and QQ-2.1 and AZZ-1.1"
+        ),
         BTreeSet::from(["ZZ-1.2".into(), "ZZ-5.10".into(), "QQ-2.1".into()])
     );
-    assert_eq!(defined_in("**[ZZ-1.1]** text **[not]** **[QQ-2.3]**"), BTreeSet::from(["ZZ-1.1".into(), "QQ-2.3".into()]));
+    assert_eq!(
+        defined_in("**[ZZ-1.1]** text **[not]** **[QQ-2.3]**"),
+        BTreeSet::from(["ZZ-1.1".into(), "QQ-2.3".into()])
+    );
 }

@@ -10,10 +10,10 @@ fn main() {
     for suite in SUITES {
         match load_suite(&dir, suite) {
             Ok(vectors) => {
-                for (_, vector) in vectors {
-                    let name = vector.id.clone();
+                for loaded in vectors {
+                    let name = loaded.vector.id.clone();
                     trials.push(Trial::test(name, move || {
-                        run_vector(suite, &vector).map_err(Into::into)
+                        run_vector(suite, &loaded).map_err(Into::into)
                     }));
                 }
             }

@@ -92,6 +92,27 @@ pub enum HubErrorKind {
 }
 
 impl HubErrorKind {
+    /// Every kind's stable name, for tools and schemas.
+    pub const NAMES: &'static [&'static str] = &[
+        "length_prefix_unterminated",
+        "length_prefix_invalid",
+        "message_too_large",
+        "truncated",
+        "missing_record_separator",
+        "malformed_messagepack",
+        "trailing_bytes",
+        "not_an_array",
+        "not_an_object",
+        "missing_type",
+        "unknown_message_type",
+        "wrong_length",
+        "wrong_field",
+        "unknown_field",
+        "invalid_json",
+        "not_representable",
+        "invalid_handshake",
+    ];
+
     /// The stable name of this kind, as conformance vectors write it.
     pub fn name(&self) -> &'static str {
         use HubErrorKind::*;

@@ -3,7 +3,7 @@
 
 use super::error::{HubError, HubErrorKind as K};
 use super::message::{HubMessage, from_readable, message_from_messagepack, to_readable, write_messagepack_body};
-use super::value::{Plain, PlainRef, read_value};
+use super::value::{Plain, PlainRef, Value, read_value};
 
 /// The record separator that ends every JSON message and handshake (HUB-1.1).
 pub const RECORD_SEPARATOR: u8 = 0x1e;
@@ -165,7 +165,7 @@ impl Decoder {
                         super::value::ValueError::Truncated { needed } => K::Truncated { needed },
                         other => K::Malformed(other),
                     };
-                    HubError::new(kind, body_start + at, "HUB-2.2")
+                    HubError::new(kind, body_start + at, "HUB-3.1")
                 })?;
                 if pos != size {
                     return Err(HubError::new(
@@ -210,6 +210,11 @@ impl Decoder {
                 let value: Plain = serde_json::from_slice(text).map_err(|e| {
                     HubError::new(K::Json(e.to_string()), start + json_error_offset(text, &e), "HUB-1.1")
                 })?;
+                if has_duplicate_member(&value.0) {
+                    // HUB-1.1: JSON.parse keeps the last duplicate, some readers the first: refuse.
+                    return Err(HubError::new(K::Json("duplicate member name".into()), start, "HUB-1.1"));
+                }
+                check_json_nulls(&value.0, start)?;
                 from_readable(&value.0, start).map(Some)
             }
         }
@@ -237,6 +242,46 @@ impl Decoder {
             },
         }
     }
+}
+
+fn has_duplicate_member(value: &Value) -> bool {
+    match value {
+        Value::Map(entries) => {
+            entries
+                .iter()
+                .enumerate()
+                .any(|(i, (k, _))| entries[..i].iter().any(|(earlier, _)| earlier == k))
+                || entries.iter().any(|(_, v)| has_duplicate_member(v))
+        }
+        Value::Array(items) => items.iter().any(has_duplicate_member),
+        _ => false,
+    }
+}
+
+/// In the JSON protocol, optional strings are absent or strings, never null (HUB-1.1); the
+/// readable form writes nil MessagePack elements as null, so the two differ here.
+fn check_json_nulls(value: &Value, start: usize) -> Result<(), HubError> {
+    let Value::Map(entries) = value else { return Ok(()) };
+    let get = |name: &str| entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(_, v)| v);
+    let kind = get("type").and_then(Value::as_i64);
+    let field = match kind {
+        Some(1..=5) => "invocationId",
+        Some(7) => "error",
+        _ => return Ok(()),
+    };
+    if get(field) == Some(&Value::Nil) {
+        let message_type = kind.unwrap_or(0) as u8;
+        return Err(HubError::new(
+            K::WrongField {
+                message_type,
+                field,
+                expected: "absent or a string",
+            },
+            start,
+            "HUB-1.1",
+        ));
+    }
+    Ok(())
 }
 
 fn json_error_offset(text: &[u8], e: &serde_json::Error) -> usize {

@@ -415,9 +415,10 @@ impl Serialize for Value {
                 seq.end()
             }
             Value::Map(entries) => {
-                let plain = entries
-                    .iter()
-                    .all(|(k, _)| matches!(k, Value::Str(s) if !s.starts_with('$')));
+                // A JSON object only when its keys are distinct strings that cannot be read as tags.
+                let plain = entries.iter().enumerate().all(|(i, (k, _))| {
+                    matches!(k, Value::Str(s) if !s.starts_with('$')) && !entries[..i].iter().any(|(e, _)| e == k)
+                });
                 if plain {
                     let mut map = serializer.serialize_map(Some(entries.len()))?;
                     for (k, v) in entries {
