@@ -9,5 +9,6 @@
 #![warn(missing_docs)]
 
 pub mod blazor;
+pub mod events;
 pub mod hub;
 pub mod render_batch;
