@@ -72,10 +72,10 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print a JSON Schema: of the canonical render-batch form, or of a conformance vector file.
+    /// Print a JSON Schema: `render-batch` (the canonical form), `vector` (a conformance vector
+    /// file), or `events/NAME` (an event descriptor or event-args family: `events/list` lists them).
     Schema {
         /// Which schema.
-        #[arg(value_parser = ["render-batch", "vector"])]
         name: String,
     },
 }
@@ -399,12 +399,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Schema { name } => {
-            let schema = match name.as_str() {
-                "render-batch" => schemars::schema_for!(RenderBatch),
-                _ => schemars::schema_for!(brasa_conformance::Vector),
+            let text = match name.as_str() {
+                "render-batch" => {
+                    serde_json::to_string_pretty(&schemars::schema_for!(RenderBatch)).context("schema")? + "\n"
+                }
+                "vector" => {
+                    serde_json::to_string_pretty(&schemars::schema_for!(brasa_conformance::Vector)).context("schema")?
+                        + "\n"
+                }
+                "events/list" => brasa_protocol::events::schemas()
+                    .iter()
+                    .map(|(n, _)| format!("events/{n}\n"))
+                    .collect::<String>(),
+                other => match other
+                    .strip_prefix("events/")
+                    .and_then(|n| brasa_protocol::events::schemas().into_iter().find(|(k, _)| *k == n))
+                {
+                    Some((_, schema)) => brasa_protocol::events::schema_file_text(&schema),
+                    None => {
+                        return Err(Failure::Other(anyhow::anyhow!(
+                            "unknown schema {other:?}: try render-batch, vector, events/list"
+                        )));
+                    }
+                },
             };
-            serde_json::to_writer_pretty(&mut stdout, &schema).context("cannot write")?;
-            stdout.write_all(b"\n").context("cannot write")?;
+            stdout.write_all(text.as_bytes()).context("cannot write")?;
         }
     }
     Ok(())
