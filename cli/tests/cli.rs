@@ -52,7 +52,11 @@ fn decode_then_encode_reproduces_a_recorded_batch() {
     let hex_upper: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
     let spaced = format!("{}\n  {}\n", &hex_upper[..10], &hex_upper[10..]);
     let from_hex = brasa(&["decode", "--hex"], spaced.as_bytes());
-    assert!(from_hex.status.success(), "{}", String::from_utf8_lossy(&from_hex.stderr));
+    assert!(
+        from_hex.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_hex.stderr)
+    );
     assert_eq!(from_hex.stdout, decoded.stdout);
 
     let hex_out = brasa(&["encode", "--hex"], &decoded.stdout);
@@ -92,7 +96,10 @@ fn bad_hex_and_bad_json_are_errors_not_panics() {
     let out = brasa(&["encode"], br#"{"updatedComponents": []}"#);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("RB-6.1") && stderr.contains("referenceFrames"), "{stderr}");
+    assert!(
+        stderr.contains("RB-6.1") && stderr.contains("referenceFrames"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -143,7 +150,17 @@ fn conformance_run_fails_on_a_wrong_vector() {
         "expect": {"invalid": {"error": "truncated", "requirement": "RB-1.3", "offset": 0}}
     });
     std::fs::write(suite.join("not-really.json"), vector.to_string()).unwrap();
-    let out = brasa(&["conformance", "run", "--vectors", dir.to_str().unwrap(), "--suite", "render-batch"], b"");
+    let out = brasa(
+        &[
+            "conformance",
+            "run",
+            "--vectors",
+            dir.to_str().unwrap(),
+            "--suite",
+            "render-batch",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("FAIL render-batch/invalid/not-really"), "{stdout}");
@@ -161,6 +178,11 @@ fn published_schemas_are_up_to_date() {
             std::fs::write(&path, &out.stdout).unwrap();
         }
         let committed = std::fs::read(&path).unwrap_or_default();
-        assert!(committed == out.stdout, "{} is stale: run `brasa schema {name} > {}`", path.display(), path.display());
+        assert!(
+            committed == out.stdout,
+            "{} is stale: run `brasa schema {name} > {}`",
+            path.display(),
+            path.display()
+        );
     }
 }

@@ -73,19 +73,19 @@ pub enum ClientCall {
     },
     /// `ReceiveByteArray(id, data)`.
     ReceiveByteArray {
-        /// The byte array's id.
+        /// The byte array's id (.NET `int`).
         id: i64,
-        /// The bytes.
-        data: Vec<u8>,
+        /// The bytes (nil binds as absent).
+        data: Option<Vec<u8>>,
     },
     /// `ReceiveJSDataChunk(streamId, chunkId, chunk, error)` → bool.
     ReceiveJsDataChunk {
         /// The stream.
         stream_id: i64,
-        /// The chunk's position.
+        /// The chunk's position (-1 with an error).
         chunk_id: i64,
-        /// The bytes.
-        chunk: Vec<u8>,
+        /// The bytes (nil with an error).
+        chunk: Option<Vec<u8>>,
         /// A JS-side error.
         error: Option<String>,
     },
@@ -149,7 +149,7 @@ pub enum ServerCall {
         identifier: String,
         /// Arguments as JSON.
         arguments_json: String,
-        /// 1 default (JSON), 2 JS object reference, 3 void, 4 stream reference.
+        /// 0 JSON, 1 JS object reference, 2 JS stream reference, 3 void.
         result_type: i64,
         /// JS object target (0: window).
         target_instance_id: i64,
@@ -268,11 +268,20 @@ impl<'a> Args<'a> {
         }
     }
 
-    fn bytes(&self, index: usize) -> Result<Vec<u8>, CallError> {
+    fn bytes(&self, index: usize) -> Result<Option<Vec<u8>>, CallError> {
         match &self.values[index] {
-            Value::Bin(b) => Ok(b.clone()),
-            _ => Err(self.mismatch(index, "a byte array (bin)")),
+            Value::Bin(b) => Ok(Some(b.clone())),
+            Value::Nil => Ok(None),
+            _ => Err(self.mismatch(index, "a byte array (bin) or nil")),
         }
+    }
+
+    /// A .NET `int` parameter: integers outside 32 bits do not bind.
+    fn int32(&self, index: usize) -> Result<i64, CallError> {
+        self.values[index]
+            .as_i64()
+            .filter(|v| i32::try_from(*v).is_ok())
+            .ok_or_else(|| self.mismatch(index, "a 32-bit integer"))
     }
 }
 
@@ -358,7 +367,7 @@ impl ClientCall {
             "ReceiveByteArray" => {
                 let a = Args::new("ReceiveByteArray", arguments, 2)?;
                 ClientCall::ReceiveByteArray {
-                    id: a.int(0)?,
+                    id: a.int32(0)?,
                     data: a.bytes(1)?,
                 }
             }
@@ -393,7 +402,7 @@ impl ClientCall {
             "OnLocationChanging" => {
                 let a = Args::new("OnLocationChanging", arguments, 4)?;
                 ClientCall::OnLocationChanging {
-                    call_id: a.int(0)?,
+                    call_id: a.int32(0)?,
                     uri: a.string(1)?,
                     state: a.string(2)?,
                     intercepted: a.bool(3)?,
@@ -457,7 +466,9 @@ impl ClientCall {
             } => {
                 vec![Value::int(*async_handle), Value::Bool(*succeeded), opt(arguments_json)]
             }
-            ClientCall::ReceiveByteArray { id, data } => vec![Value::int(*id), Value::Bin(data.clone())],
+            ClientCall::ReceiveByteArray { id, data } => {
+                vec![Value::int(*id), data.clone().map_or(Value::Nil, Value::Bin)]
+            }
             ClientCall::ReceiveJsDataChunk {
                 stream_id,
                 chunk_id,
@@ -467,7 +478,7 @@ impl ClientCall {
                 vec![
                     Value::int(*stream_id),
                     Value::int(*chunk_id),
-                    Value::Bin(chunk.clone()),
+                    chunk.clone().map_or(Value::Nil, Value::Bin),
                     opt(error),
                 ]
             }
@@ -595,7 +606,7 @@ impl ServerCall {
                 let a = Args::new("JS.RenderBatch", arguments, 2)?;
                 ServerCall::RenderBatch {
                     batch_id: a.int(0)?,
-                    batch: a.bytes(1)?,
+                    batch: a.bytes(1)?.unwrap_or_default(),
                 }
             }
             "JS.AttachComponent" => {
@@ -628,7 +639,7 @@ impl ServerCall {
                 let a = Args::new("JS.ReceiveByteArray", arguments, 2)?;
                 ServerCall::ReceiveByteArray {
                     id: a.int(0)?,
-                    data: a.bytes(1)?,
+                    data: a.bytes(1)?.unwrap_or_default(),
                 }
             }
             "JS.EndUpdateRootComponents" => {
@@ -738,6 +749,9 @@ mod tests {
             ClientCall::from_invocation("OnRenderCompleted", &[]),
             Err(CallError::Arguments { .. })
         ));
+        // .NET `int` parameters do not bind values outside 32 bits.
+        let wide = ClientCall::from_invocation("ReceiveByteArray", &[Value::UInt(1 << 40), Value::Nil]);
+        assert!(matches!(wide, Err(CallError::Arguments { .. })));
         assert_eq!(
             ClientCall::from_invocation("NoSuchMethod", &[]),
             Err(CallError::UnknownMethod("NoSuchMethod".into()))
@@ -783,13 +797,19 @@ mod tests {
             },
             ClientCall::ReceiveByteArray {
                 id: 1,
-                data: vec![1, 2],
+                data: Some(vec![1, 2]),
             },
             ClientCall::ReceiveJsDataChunk {
                 stream_id: 3,
                 chunk_id: 0,
-                chunk: vec![9],
+                chunk: Some(vec![9]),
                 error: None,
+            },
+            ClientCall::ReceiveJsDataChunk {
+                stream_id: 3,
+                chunk_id: -1,
+                chunk: None,
+                error: Some("failed".into()),
             },
             ClientCall::SendDotNetStreamToJs { stream_id: 4 },
             ClientCall::OnRenderCompleted {

@@ -216,8 +216,21 @@ impl HubConnection {
             }
             // Streams from the client, cancellations and stateful-reconnect messages are not part
             // of what Blazor's client sends; SignalR ignores what it does not expect (CIR-5.2).
+            // A stream invocation (the official client asks for .NET streams this way) is completed
+            // at once: no stream is offered yet (CIR-5.2).
+            HubMessage::StreamInvocation(invocation) => {
+                if let Some(id) = invocation.invocation_id {
+                    events.push(ConnectionEvent::Send(
+                        FrameKind::Binary,
+                        frame(&HubMessage::Completion {
+                            headers: vec![],
+                            invocation_id: id,
+                            result: CompletionResult::Void,
+                        }),
+                    ));
+                }
+            }
             HubMessage::StreamItem { .. }
-            | HubMessage::StreamInvocation(_)
             | HubMessage::CancelInvocation { .. }
             | HubMessage::Ack { .. }
             | HubMessage::Sequence { .. } => {}

@@ -219,6 +219,11 @@ mod tests {
             max_retained: 100,
         });
         r.insert(secret(1), "a", 10);
+        assert_eq!(
+            r.connection_of(&secret(1)),
+            Some(10),
+            "CIR-4.1: registered bound to its connection"
+        );
         assert!(r.disconnect(&secret(1), 10, 1_000).is_empty());
         assert_eq!(r.next_expiry(), Some(4_000));
         let (circuit, previous) = r.connect(&secret(1), 11, 3_999).unwrap();

@@ -70,12 +70,6 @@ impl CircuitSecret {
     pub fn matches(&self, other: &CircuitSecret) -> bool {
         self.0.iter().zip(other.0.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }
-
-    /// A short, non-secret tag for logs: a hash prefix would need a hash function, so use the
-    /// first 4 bytes (32 of 256 bits; harmless to reveal, enough to tell circuits apart in logs).
-    pub fn log_tag(&self) -> String {
-        self.0[..4].iter().map(|b| format!("{b:02x}")).collect()
-    }
 }
 
 #[cfg(test)]

@@ -141,6 +141,14 @@ pub struct Server<F: AppFactory> {
 
 const SHUT_DOWN: &str = "Circuit has been shut down due to error.";
 
+/// How a call for a running circuit failed.
+enum Failure {
+    /// The circuit ends with this `JS.Error`; the connection stays until the next call (CIR-6.6).
+    Fail(String),
+    /// The circuit ends and the connection is aborted at once (CIR-6.4).
+    Abort(String),
+}
+
 fn is_absolute_uri(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once("://") else {
         return false;
@@ -428,6 +436,16 @@ impl<F: AppFactory> Server<F> {
                         },
                     );
                 }
+                // CIR-4.3: a circuit this connection held before is now disconnected, so that it
+                // expires and counts against the retention limit.
+                if let Binding::Bound(held) = &binding
+                    && !held.matches(&secret)
+                {
+                    for evicted in self.registry.disconnect(held, connection, now) {
+                        drop(evicted.into_inner());
+                        self.ended.push(EndReason::Evicted);
+                    }
+                }
                 if let Some(previous) = previous
                     && let Some(old) = self.connections.get_mut(&previous)
                 {
@@ -461,23 +479,38 @@ impl<F: AppFactory> Server<F> {
                     self.abort(connection, SHUT_DOWN, out);
                     return false;
                 };
-                let result = Self::circuit_call(circuit, connection, invocation_id, other, out);
-                if let Err(message) = result {
-                    self.fail(connection, &secret, message, out);
+                match Self::circuit_call(circuit, connection, invocation_id, other, out) {
+                    Ok(()) => true,
+                    Err(Failure::Fail(message)) => {
+                        self.fail(connection, &secret, message, out);
+                        true
+                    }
+                    Err(Failure::Abort(message)) => {
+                        // CIR-6.4: the circuit ends and the connection is aborted at once.
+                        self.registry.terminate(&secret);
+                        self.ended.push(EndReason::Failed(message.clone()));
+                        if let Some(conn) = self.connections.get_mut(&connection) {
+                            conn.binding = Binding::None;
+                        }
+                        self.abort(connection, &message, out);
+                        false
+                    }
                 }
-                true
             }
         }
     }
 
-    /// A call for a running circuit; `Err` ends the circuit with that `JS.Error` message.
+    /// A call for a running circuit.
     fn circuit_call(
         circuit: &mut Circuit<F::App>,
         connection: u64,
         invocation_id: Option<String>,
         call: ClientCall,
         out: &mut Vec<Output>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
+        // What an `invoke` of this method completes with, when it returns normally (BZ-1.1).
+        let mut result = Some(CompletionResult::Void);
+        let mut after: Option<ServerCall> = None;
         match call {
             ClientCall::OnRenderCompleted { batch_id, error } => {
                 match circuit.window.acknowledge(batch_id, error.as_deref()) {
@@ -489,14 +522,14 @@ impl<F: AppFactory> Server<F> {
                     }
                     AckOutcome::Ignored => {}
                     AckOutcome::UnknownBatch { acked, last } => {
-                        return Err(format!(
+                        return Err(Failure::Fail(format!(
                             "System.InvalidOperationException: Received an acknowledgement for batch with id '{acked}' when the last batch produced was '{last}'."
-                        ));
+                        )));
                     }
                     AckOutcome::ClientError { message, .. } => {
-                        return Err(format!(
+                        return Err(Failure::Fail(format!(
                             "System.AggregateException: One or more errors occurred. ({message})"
-                        ));
+                        )));
                     }
                 }
             }
@@ -504,14 +537,22 @@ impl<F: AppFactory> Server<F> {
                 operations,
                 application_state,
             } => {
+                const INVALID: &str = "The list of component operations is not valid.";
                 let operations = operations.unwrap_or_default();
+                // BZ-2.1: each UpdateRootComponents batch is answered by JS.EndUpdateRootComponents
+                // with its batchId, after its operations were applied and first rendered.
+                let batch_id = serde_json::from_str::<serde_json::Value>(&operations)
+                    .ok()
+                    .and_then(|v| v.get("batchId").and_then(serde_json::Value::as_i64))
+                    .ok_or_else(|| Failure::Abort(INVALID.into()))?;
                 if circuit
                     .app
                     .update_root_components(&operations, application_state.as_deref().unwrap_or(""))
                     .is_err()
                 {
-                    return Err("The list of component operations is not valid.".into());
+                    return Err(Failure::Abort(INVALID.into()));
                 }
+                after = Some(ServerCall::EndUpdateRootComponents { batch_id });
             }
             ClientCall::BeginInvokeDotNetFromJs {
                 call_id,
@@ -520,29 +561,23 @@ impl<F: AppFactory> Server<F> {
                 dotnet_object_id,
                 arguments_json,
             } => {
-                let (success, result) = circuit.app.invoke_dotnet(
-                    assembly_name.as_deref(),
-                    method_identifier.as_deref().unwrap_or(""),
-                    dotnet_object_id,
-                    arguments_json.as_deref().unwrap_or(""),
-                )?;
+                let (success, answer) = circuit
+                    .app
+                    .invoke_dotnet(
+                        assembly_name.as_deref(),
+                        method_identifier.as_deref().unwrap_or(""),
+                        dotnet_object_id,
+                        arguments_json.as_deref().unwrap_or(""),
+                    )
+                    .map_err(Failure::Fail)?;
                 // CIR-6.5: the batches an event produced precede its EndInvokeDotNet.
-                if let Some(message) = Self::pump(circuit, connection, out) {
-                    return Err(message);
-                }
                 if let Some(call_id) = call_id {
-                    Self::send_call(
-                        out,
-                        connection,
-                        ServerCall::EndInvokeDotNet {
-                            call_id,
-                            success,
-                            result_or_error: result,
-                        },
-                    );
+                    after = Some(ServerCall::EndInvokeDotNet {
+                        call_id,
+                        success,
+                        result_or_error: answer,
+                    });
                 }
-                let _ = invocation_id;
-                return Ok(());
             }
             ClientCall::EndInvokeJsFromDotNet {
                 async_handle,
@@ -551,7 +586,8 @@ impl<F: AppFactory> Server<F> {
             } => {
                 circuit
                     .app
-                    .end_invoke_js(async_handle, succeeded, arguments_json.as_deref().unwrap_or(""))?;
+                    .end_invoke_js(async_handle, succeeded, arguments_json.as_deref().unwrap_or(""))
+                    .map_err(Failure::Fail)?;
             }
             ClientCall::OnLocationChanged {
                 uri,
@@ -560,18 +596,37 @@ impl<F: AppFactory> Server<F> {
             } => {
                 circuit
                     .app
-                    .location_changed(uri.as_deref().unwrap_or(""), state.as_deref(), intercepted)?;
+                    .location_changed(uri.as_deref().unwrap_or(""), state.as_deref(), intercepted)
+                    .map_err(Failure::Fail)?;
             }
-            ClientCall::PauseCircuit => Self::complete(out, connection, invocation_id, Value::Bool(false)),
+            // CIR-6.3: nothing can be paused and resumed yet.
+            ClientCall::PauseCircuit => result = Some(CompletionResult::Value(Value::Bool(false))),
+            // Streams from JS are not offered yet: a chunk is not accepted.
+            ClientCall::ReceiveJsDataChunk { .. } => result = Some(CompletionResult::Value(Value::Bool(false))),
             // Services of later chapters: accepted and ignored until they exist.
             ClientCall::OnLocationChanging { .. }
             | ClientCall::ReceiveByteArray { .. }
-            | ClientCall::ReceiveJsDataChunk { .. }
             | ClientCall::SendDotNetStreamToJs { .. } => {}
-            ClientCall::StartCircuit { .. } | ClientCall::ConnectCircuit { .. } | ClientCall::ResumeCircuit { .. } => {}
+            ClientCall::StartCircuit { .. } | ClientCall::ConnectCircuit { .. } | ClientCall::ResumeCircuit { .. } => {
+                result = None;
+            }
         }
         if let Some(message) = Self::pump(circuit, connection, out) {
-            return Err(message);
+            return Err(Failure::Fail(message));
+        }
+        if let Some(call) = after {
+            Self::send_call(out, connection, call);
+        }
+        if let (Some(id), Some(result)) = (invocation_id, result) {
+            Self::send(
+                out,
+                connection,
+                &HubMessage::Completion {
+                    headers: vec![],
+                    invocation_id: id,
+                    result,
+                },
+            );
         }
         Ok(())
     }

@@ -106,21 +106,23 @@ impl RenderWindow {
 
     /// Applies `OnRenderCompleted(batch_id, error)` (CIR-2.2, CIR-2.3).
     pub fn acknowledge(&mut self, batch_id: i64, error: Option<&str>) -> AckOutcome {
+        // An ack while nothing is pending, or below the oldest pending batch, is ignored even when
+        // it carries an error, as ASP.NET Core does.
+        let Some(oldest) = self.pending.front().map(|p| p.batch_id) else {
+            return AckOutcome::Ignored;
+        };
+        if batch_id < oldest {
+            return AckOutcome::Ignored;
+        }
         if let Some(message) = error {
             return AckOutcome::ClientError {
                 batch_id,
                 message: message.to_owned(),
             };
         }
-        let Some(oldest) = self.pending.front().map(|p| p.batch_id) else {
-            return AckOutcome::Ignored;
-        };
         let last = self.next_id - 1;
         if batch_id > last {
             return AckOutcome::UnknownBatch { acked: batch_id, last };
-        }
-        if batch_id < oldest {
-            return AckOutcome::Ignored;
         }
         let count = (batch_id - oldest + 1) as usize;
         let mut released = Vec::new();
@@ -223,6 +225,11 @@ mod tests {
     fn a_future_ack_while_pending_or_an_error_ends_the_circuit() {
         // CIR-2.3: bad-input/ack-future-pending and ack-with-error.
         let mut w = window_with(2); // 2, 3
+        assert_eq!(
+            w.acknowledge(1, Some("stale")),
+            AckOutcome::Ignored,
+            "an error ack below the oldest is ignored"
+        );
         assert_eq!(
             w.acknowledge(103, None),
             AckOutcome::UnknownBatch { acked: 103, last: 3 }

@@ -320,7 +320,12 @@ fn start_flow_matches_the_recorded_order() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(transcript.len(), 5);
+    assert_eq!(
+        transcript[5],
+        Seen::Message(ServerCall::EndUpdateRootComponents { batch_id: 1 }.to_message(None)),
+        "BZ-2.1: JS.EndUpdateRootComponents follows the first render"
+    );
+    assert_eq!(transcript.len(), 6);
 }
 
 #[test]
@@ -508,6 +513,8 @@ fn a_foreign_location_or_bad_operations_terminate() {
         error_text(&out[0]).as_deref(),
         Some("The list of component operations is not valid.")
     );
+    assert!(is_abort_close(&out[1]), "CIR-6.4: the connection is aborted at once");
+    assert_eq!(out[2], Seen::Closed);
     assert_eq!(s.server.circuits(), 0);
 }
 
@@ -675,4 +682,162 @@ fn one_circuit_failing_never_touches_another() {
     assert_eq!(a.server.circuits(), 1);
     let out = seen(a.server.receive(b_connection, &invoke(None, &click("1", 1)), 13));
     assert_eq!(target(&out[0]).as_deref(), Some("JS.RenderBatch"));
+}
+
+#[test]
+fn resume_and_pause_have_nothing_to_offer_yet() {
+    // CIR-6.3: ResumeCircuit answers null and creates nothing; PauseCircuit answers false and the
+    // circuit goes on; before a circuit exists PauseCircuit is refused like any other call.
+    let mut server = server(ServerOptions::default());
+    let c = server.open_connection();
+    server.receive(c, b"{\"protocol\":\"blazorpack\",\"version\":1}\x1e", 0);
+    let resume = ClientCall::ResumeCircuit {
+        secret: Some("x".into()),
+        base_uri: Some("http://127.0.0.1:5000/".into()),
+        uri: Some("http://127.0.0.1:5000/counter".into()),
+        root_components: Some("[]".into()),
+        application_state: Some(String::new()),
+    };
+    let out = seen(server.receive(c, &invoke(Some("0"), &resume), 1));
+    assert_eq!(
+        out,
+        vec![Seen::Message(HubMessage::Completion {
+            headers: vec![],
+            invocation_id: "0".into(),
+            result: CompletionResult::Value(Value::Nil)
+        })]
+    );
+    assert_eq!(server.circuits(), 0);
+    let out = seen(server.receive(c, &invoke(Some("1"), &ClientCall::PauseCircuit), 2));
+    assert_eq!(error_text(&out[0]).as_deref(), Some("Circuit not initialized."));
+
+    let (mut s, _) = Session::start(ServerOptions::default());
+    let out = s.send(&invoke(Some("5"), &ClientCall::PauseCircuit));
+    assert_eq!(
+        out,
+        vec![Seen::Message(HubMessage::Completion {
+            headers: vec![],
+            invocation_id: "5".into(),
+            result: CompletionResult::Value(Value::Bool(false))
+        })]
+    );
+    let out = s.send(&invoke(None, &click("9", 1)));
+    assert_eq!(target(&out[0]).as_deref(), Some("JS.RenderBatch"));
+}
+
+#[test]
+fn an_invoked_void_method_gets_a_void_completion() {
+    // BZ-1.1: SignalR completes every invoke that binds; void methods complete without a result.
+    let (mut s, _) = Session::start(ServerOptions::default());
+    let out = s.send(&invoke(
+        Some("3"),
+        &ClientCall::OnRenderCompleted {
+            batch_id: 2,
+            error: None,
+        },
+    ));
+    assert_eq!(
+        out,
+        vec![Seen::Message(HubMessage::Completion {
+            headers: vec![],
+            invocation_id: "3".into(),
+            result: CompletionResult::Void
+        })]
+    );
+}
+
+#[test]
+fn bad_event_json_and_unknown_objects_fail_only_the_call() {
+    // CIR-6.5: bad-input/event-bad-json and event-wrong-object.
+    let (mut s, _) = Session::start(ServerOptions::default());
+    for bad in [
+        ClientCall::BeginInvokeDotNetFromJs {
+            call_id: Some("9".into()),
+            assembly_name: None,
+            method_identifier: Some("DispatchEventAsync".into()),
+            dotnet_object_id: 1,
+            arguments_json: Some("[{".into()),
+        },
+        ClientCall::BeginInvokeDotNetFromJs {
+            call_id: Some("9".into()),
+            assembly_name: None,
+            method_identifier: Some("DispatchEventAsync".into()),
+            dotnet_object_id: 424_242,
+            arguments_json: Some("[]".into()),
+        },
+    ] {
+        let out = s.send(&invoke(None, &bad));
+        assert_eq!(out.len(), 1);
+        match &out[0] {
+            Seen::Message(HubMessage::Invocation(inv)) => {
+                assert_eq!(inv.target, "JS.EndInvokeDotNet");
+                assert_eq!(inv.arguments[1], Value::Bool(false));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let out = s.send(&invoke(None, &click("10", 1)));
+    assert_eq!(
+        target(&out[0]).as_deref(),
+        Some("JS.RenderBatch"),
+        "the circuit goes on"
+    );
+}
+
+#[test]
+fn connecting_to_another_circuit_disconnects_the_one_held() {
+    // CIR-4.3: a connection that held circuit A and connects to circuit B leaves A disconnected,
+    // so A expires instead of staying pinned.
+    let options = ServerOptions {
+        registry: RegistryOptions {
+            retention: 1_000,
+            max_retained: 100,
+        },
+        ..Default::default()
+    };
+    let (mut a, _) = Session::start(options);
+    let secret_a = a.secret.clone();
+    // A second circuit B on another connection, which then goes away.
+    let b = a.server.open_connection();
+    a.server
+        .receive(b, b"{\"protocol\":\"blazorpack\",\"version\":1}\x1e", 10);
+    let out = seen(a.server.receive(b, &invoke(Some("0"), &start_flow()), 11));
+    let Some(Seen::Message(HubMessage::Completion {
+        result: CompletionResult::Value(Value::Str(secret_b)),
+        ..
+    })) = out.last()
+    else {
+        panic!("{out:?}")
+    };
+    let secret_b = secret_b.clone();
+    a.server.connection_closed(b, 12);
+    let out = a.send(&invoke(
+        Some("1"),
+        &ClientCall::ConnectCircuit { secret: Some(secret_b) },
+    ));
+    assert!(matches!(
+        out.last(),
+        Some(Seen::Message(HubMessage::Completion {
+            result: CompletionResult::Value(Value::Bool(true)),
+            ..
+        }))
+    ));
+    assert_eq!(a.server.disconnected_circuits(), 1, "circuit A is now disconnected");
+    a.server.tick(5_000);
+    assert_eq!(a.server.circuits(), 1, "A expired; B stays");
+    let c = a.server.open_connection();
+    a.server
+        .receive(c, b"{\"protocol\":\"blazorpack\",\"version\":1}\x1e", 5_001);
+    let out = seen(a.server.receive(
+        c,
+        &invoke(Some("0"), &ClientCall::ConnectCircuit { secret: Some(secret_a) }),
+        5_002,
+    ));
+    assert!(matches!(
+        out.last(),
+        Some(Seen::Message(HubMessage::Completion {
+            result: CompletionResult::Value(Value::Bool(false)),
+            ..
+        }))
+    ));
 }
