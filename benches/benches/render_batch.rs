@@ -1,0 +1,97 @@
+//! Render-batch codec, wall time, against baselines measured in the same run.
+//!
+//! One criterion group per input (every `shared/reference/batches-jsfb/*.bin`, then the
+//! synthetic batches of `brasa_benches::synthetic`), throughput in bytes of the binary batch:
+//!
+//! * `memcpy`: copy the batch's bytes into a preallocated buffer (the floor).
+//! * `validate`: the zero-copy validating reader.
+//! * `decode`: validate and build the owned `RenderBatch`.
+//! * `encode`: the owned batch into a reused buffer (`encode_into`, cleared between iterations).
+//! * `serde_json_encode` / `serde_json_decode`: the same owned batch through its canonical JSON
+//!   form (into a reused buffer / from a slice).
+//! * `rmp_serde_encode` / `rmp_serde_decode`: the same owned batch as MessagePack (rmp-serde,
+//!   structs as arrays), into a reused buffer / from a slice.
+//!
+//! `cargo run -p brasa-benches --bin bench-report` turns the results into a table (README.md).
+
+use std::hint::black_box;
+
+use brasa_benches::inputs;
+use brasa_protocol::render_batch::{Limits, RenderBatch, decode, encode_into, validate};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn render_batch(c: &mut Criterion) {
+    for input in inputs() {
+        let bytes = input.bytes;
+        let batch = decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", input.name));
+        let json = serde_json::to_vec(&batch).unwrap();
+        let msgpack = rmp_serde::to_vec(&batch).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<RenderBatch>(&json).unwrap(),
+            batch,
+            "{}: JSON",
+            input.name
+        );
+        assert_eq!(
+            rmp_serde::from_slice::<RenderBatch>(&msgpack).unwrap(),
+            batch,
+            "{}: MessagePack",
+            input.name
+        );
+
+        let mut group = c.benchmark_group(&input.name);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        if bytes.len() > 1 << 20 {
+            group.sample_size(20);
+        }
+
+        let mut copy = vec![0u8; bytes.len()];
+        group.bench_function("memcpy", |b| {
+            b.iter(|| {
+                copy.copy_from_slice(black_box(&bytes));
+                black_box(&mut copy);
+            })
+        });
+        group.bench_function("validate", |b| {
+            b.iter(|| validate(black_box(&bytes), &Limits::DEFAULT).unwrap())
+        });
+        group.bench_function("decode", |b| b.iter(|| decode(black_box(&bytes)).unwrap()));
+
+        let mut out = Vec::with_capacity(bytes.len() * 2);
+        group.bench_function("encode", |b| {
+            b.iter(|| {
+                out.clear();
+                encode_into(black_box(&batch), &mut out).unwrap();
+                black_box(out.len())
+            })
+        });
+
+        let mut out = Vec::with_capacity(json.len() * 2);
+        group.bench_function("serde_json_encode", |b| {
+            b.iter(|| {
+                out.clear();
+                serde_json::to_writer(&mut out, black_box(&batch)).unwrap();
+                black_box(out.len())
+            })
+        });
+        group.bench_function("serde_json_decode", |b| {
+            b.iter(|| serde_json::from_slice::<RenderBatch>(black_box(&json)).unwrap())
+        });
+
+        let mut out = Vec::with_capacity(msgpack.len() * 2);
+        group.bench_function("rmp_serde_encode", |b| {
+            b.iter(|| {
+                out.clear();
+                rmp_serde::encode::write(&mut out, black_box(&batch)).unwrap();
+                black_box(out.len())
+            })
+        });
+        group.bench_function("rmp_serde_decode", |b| {
+            b.iter(|| rmp_serde::from_slice::<RenderBatch>(black_box(&msgpack)).unwrap())
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, render_batch);
+criterion_main!(benches);

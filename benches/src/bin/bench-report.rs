@@ -1,0 +1,217 @@
+//! Reads criterion's results of the `render_batch` bench and prints Markdown tables: each
+//! measurement as a ratio to its same-run baseline, the absolute times, ASP.NET Core's recorded
+//! `RenderBatchWriter` times beside our encoder, and whether the design targets hold.
+//!
+//! Usage: `cargo run -p brasa-benches --bin bench-report [-- CRITERION_DIR]`
+//! (default: `target/criterion` of the workspace, or `$CARGO_TARGET_DIR/criterion`).
+//! Times are criterion's median estimates.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use brasa_benches::ASPNETCORE_WRITER;
+
+/// Validating must take at most this many times a memcpy of the same bytes.
+const VALIDATE_OVER_MEMCPY: f64 = 8.0;
+/// Encoding must be at least this many times faster than serde_json encoding the same batch.
+const JSON_OVER_ENCODE: f64 = 10.0;
+/// Encoding must be at least this many times faster than ASP.NET Core's `RenderBatchWriter`.
+const ASPNETCORE_OVER_ENCODE: f64 = 5.0;
+
+#[derive(Default)]
+struct Group {
+    bytes: Option<u64>,
+    /// function id -> median nanoseconds
+    times: BTreeMap<String, f64>,
+}
+
+fn find_estimates(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "new") {
+                if path.join("estimates.json").is_file() {
+                    out.push(path);
+                }
+            } else {
+                find_estimates(&path, out);
+            }
+        }
+    }
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn time(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{:.2} ms", ns / 1e6)
+    }
+}
+
+fn ratio(x: Option<f64>) -> String {
+    match x {
+        Some(r) if r >= 100.0 => format!("{r:.0}×"),
+        Some(r) if r >= 10.0 => format!("{r:.1}×"),
+        Some(r) => format!("{r:.2}×"),
+        None => "–".into(),
+    }
+}
+
+fn main() {
+    let dir = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+            .join("criterion")
+    });
+    let mut found = Vec::new();
+    find_estimates(&dir, &mut found);
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for new in found {
+        let Ok(text) = std::fs::read_to_string(new.join("benchmark.json")) else {
+            continue;
+        };
+        let Ok(benchmark) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let (Some(group), Some(function)) = (benchmark["group_id"].as_str(), benchmark["function_id"].as_str()) else {
+            continue;
+        };
+        if !(group.starts_with("jsfb-") || group.starts_with("synthetic-")) {
+            continue;
+        }
+        let estimates = read_json(&new.join("estimates.json"));
+        let Some(median) = estimates["median"]["point_estimate"].as_f64() else {
+            continue;
+        };
+        let entry = groups.entry(group.to_owned()).or_default();
+        entry.bytes = entry.bytes.or(benchmark["throughput"]["Bytes"].as_u64());
+        entry.times.insert(function.to_owned(), median);
+    }
+    if groups.is_empty() {
+        eprintln!(
+            "no results of the render_batch bench under {}; run `cargo bench -p brasa-benches --bench render_batch` first",
+            dir.display()
+        );
+        std::process::exit(1);
+    }
+
+    let t = |g: &Group, f: &str| g.times.get(f).copied();
+    let div = |a: Option<f64>, b: Option<f64>| Some(a? / b?);
+
+    println!("Ratios to same-run baselines (median times; lower is better for the first two, higher for the rest):\n");
+    println!(
+        "| batch | bytes | validate / memcpy | decode / memcpy | serde_json encode / encode | rmp-serde encode / encode | serde_json decode / decode | rmp-serde decode / decode |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, g) in &groups {
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+            g.bytes.map_or("–".into(), |b| b.to_string()),
+            ratio(div(t(g, "validate"), t(g, "memcpy"))),
+            ratio(div(t(g, "decode"), t(g, "memcpy"))),
+            ratio(div(t(g, "serde_json_encode"), t(g, "encode"))),
+            ratio(div(t(g, "rmp_serde_encode"), t(g, "encode"))),
+            ratio(div(t(g, "serde_json_decode"), t(g, "decode"))),
+            ratio(div(t(g, "rmp_serde_decode"), t(g, "decode"))),
+        );
+    }
+
+    println!(
+        "\nAbsolute median times, and ASP.NET Core 10's RenderBatchWriter on the same batch (another run, same machine class; best of 5):\n"
+    );
+    println!(
+        "| batch | memcpy | validate | decode | encode | encode MB/s | serde_json enc / dec | rmp-serde enc / dec | RenderBatchWriter (another run) | RenderBatchWriter / encode |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let show = |x: Option<f64>| x.map_or("–".into(), time);
+    for (name, g) in &groups {
+        let aspnet = ASPNETCORE_WRITER
+            .iter()
+            .find(|(n, ..)| n == name)
+            .map(|&(_, _, _, s)| s * 1e9);
+        let mbps = match (g.bytes, t(g, "encode")) {
+            (Some(b), Some(ns)) => format!("{:.0}", b as f64 / ns * 1e3),
+            _ => "–".into(),
+        };
+        println!(
+            "| {name} | {} | {} | {} | {} | {mbps} | {} / {} | {} / {} | {} | {} |",
+            show(t(g, "memcpy")),
+            show(t(g, "validate")),
+            show(t(g, "decode")),
+            show(t(g, "encode")),
+            show(t(g, "serde_json_encode")),
+            show(t(g, "serde_json_decode")),
+            show(t(g, "rmp_serde_encode")),
+            show(t(g, "rmp_serde_decode")),
+            show(aspnet),
+            ratio(div(aspnet, t(g, "encode"))),
+        );
+    }
+
+    println!("\nTargets (DESIGN.md):\n");
+    let verdict = |what: &str, results: Vec<(String, f64)>, holds: &dyn Fn(f64) -> bool| {
+        let missed: Vec<String> = results
+            .iter()
+            .filter(|(_, r)| !holds(*r))
+            .map(|(n, r)| format!("{n} ({})", ratio(Some(*r))))
+            .collect();
+        let (worst, best) = results
+            .iter()
+            .map(|(_, r)| *r)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| (lo.min(r), hi.max(r)));
+        if results.is_empty() {
+            println!("- {what}: no data");
+        } else if missed.is_empty() {
+            println!(
+                "- {what}: **holds** on all {} batches (range {}–{})",
+                results.len(),
+                ratio(Some(worst)),
+                ratio(Some(best))
+            );
+        } else {
+            println!(
+                "- {what}: **missed** on {} of {}: {}",
+                missed.len(),
+                results.len(),
+                missed.join(", ")
+            );
+        }
+    };
+    let collect = |f: &dyn Fn(&Group) -> Option<f64>| -> Vec<(String, f64)> {
+        groups.iter().filter_map(|(n, g)| Some((n.clone(), f(g)?))).collect()
+    };
+    verdict(
+        &format!("validate within {VALIDATE_OVER_MEMCPY}× memcpy"),
+        collect(&|g| div(t(g, "validate"), t(g, "memcpy"))),
+        &|r| r <= VALIDATE_OVER_MEMCPY,
+    );
+    verdict(
+        &format!("encode at least {JSON_OVER_ENCODE}× faster than serde_json encode"),
+        collect(&|g| div(t(g, "serde_json_encode"), t(g, "encode"))),
+        &|r| r >= JSON_OVER_ENCODE,
+    );
+    let aspnet = |name: &str| {
+        ASPNETCORE_WRITER
+            .iter()
+            .find(|(n, ..)| *n == name)
+            .map(|&(_, _, _, s)| s * 1e9)
+    };
+    let aspnet_results: Vec<(String, f64)> = groups
+        .iter()
+        .filter_map(|(n, g)| Some((n.clone(), aspnet(n)? / t(g, "encode")?)))
+        .collect();
+    verdict(
+        &format!("encode at least {ASPNETCORE_OVER_ENCODE}× faster than RenderBatchWriter's recorded time"),
+        aspnet_results,
+        &|r| r >= ASPNETCORE_OVER_ENCODE,
+    );
+}
