@@ -16,6 +16,8 @@
 //!   explains.
 #![forbid(unsafe_code)]
 
+pub mod hub;
+
 use arbitrary::{Arbitrary, Unstructured};
 use brasa_protocol::render_batch::{
     self as rb, DecodeError, Diff, Edit, Frame, FrameType, Limits, RenderBatch, RenderBatchView,

@@ -402,9 +402,9 @@ impl Serialize for Value {
             Value::Bool(b) => serializer.serialize_bool(*b),
             Value::UInt(v) => serializer.serialize_u64(*v),
             Value::Int(v) => serializer.serialize_i64(*v),
-            Value::F32(v) => tagged(serializer, "$float32", &FloatForm(f64::from(*v))),
+            Value::F32(v) => tagged(serializer, "$float32", &FloatForm::F32(*v)),
             Value::F64(v) if v.is_finite() => serializer.serialize_f64(*v),
-            Value::F64(v) => tagged(serializer, "$float64", &FloatForm(*v)),
+            Value::F64(v) => tagged(serializer, "$float64", &FloatForm::F64(*v)),
             Value::Str(s) => serializer.serialize_str(s),
             Value::Bin(b) => tagged(serializer, "$bin", &to_hex(b)),
             Value::Array(items) => {
@@ -449,21 +449,36 @@ impl Serialize for Value {
     }
 }
 
-/// A float written as a JSON number when finite, else as "NaN", "Infinity" or "-Infinity".
-struct FloatForm(f64);
+/// A float written as a JSON number when finite, else as "Infinity", "-Infinity", "NaN" (the
+/// canonical quiet NaN) or "NaN:<hex bits>" (any other NaN: sign and payload kept) (HUB-3.3).
+enum FloatForm {
+    F64(f64),
+    F32(f32),
+}
 
 impl Serialize for FloatForm {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        if v.is_nan() {
-            serializer.serialize_str("NaN")
-        } else if v.is_infinite() {
-            serializer.serialize_str(if v > 0.0 { "Infinity" } else { "-Infinity" })
+        let (wide, nan_text) = match *self {
+            FloatForm::F64(v) => (
+                v,
+                (v.to_bits() != f64::NAN.to_bits()).then(|| format!("NaN:{:016x}", v.to_bits())),
+            ),
+            FloatForm::F32(v) => (
+                f64::from(v),
+                (v.to_bits() != f32::NAN.to_bits()).then(|| format!("NaN:{:08x}", v.to_bits())),
+            ),
+        };
+        if wide.is_nan() {
+            serializer.serialize_str(nan_text.as_deref().unwrap_or("NaN"))
+        } else if wide.is_infinite() {
+            serializer.serialize_str(if wide > 0.0 { "Infinity" } else { "-Infinity" })
         } else {
-            serializer.serialize_f64(v)
+            serializer.serialize_f64(wide)
         }
     }
 }
+
+const FLOAT_FORMS: &str = "a float must be a number, \"Infinity\", \"-Infinity\", \"NaN\" or \"NaN:<hex bits>\"";
 
 fn float_from_json<E: de::Error>(value: &Value) -> Result<f64, E> {
     match value {
@@ -473,9 +488,28 @@ fn float_from_json<E: de::Error>(value: &Value) -> Result<f64, E> {
         Value::Str(s) if s == "NaN" => Ok(f64::NAN),
         Value::Str(s) if s == "Infinity" => Ok(f64::INFINITY),
         Value::Str(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
-        _ => Err(E::custom(
-            "a float must be a number, \"NaN\", \"Infinity\" or \"-Infinity\"",
-        )),
+        Value::Str(s) => s
+            .strip_prefix("NaN:")
+            .filter(|h| h.len() == 16)
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+            .map(f64::from_bits)
+            .filter(|v| v.is_nan())
+            .ok_or_else(|| E::custom(FLOAT_FORMS)),
+        _ => Err(E::custom(FLOAT_FORMS)),
+    }
+}
+
+fn float32_from_json<E: de::Error>(value: &Value) -> Result<f32, E> {
+    match value {
+        Value::Str(s) if s.starts_with("NaN:") => s
+            .strip_prefix("NaN:")
+            .filter(|h| h.len() == 8)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .map(f32::from_bits)
+            .filter(|v| v.is_nan())
+            .ok_or_else(|| E::custom(FLOAT_FORMS)),
+        Value::Str(s) if s == "NaN" => Ok(f32::NAN),
+        other => float_from_json::<E>(other).map(|v| v as f32),
     }
 }
 
@@ -556,7 +590,7 @@ fn tagged_value<E: de::Error>(tag: &str, inner: &Value) -> Result<Value, E> {
                 .ok_or_else(|| E::custom("$bin must be hex")),
             _ => Err(E::custom("$bin must be a hex string")),
         },
-        "$float32" => Ok(Value::F32(float_from_json::<E>(inner)? as f32)),
+        "$float32" => Ok(Value::F32(float32_from_json::<E>(inner)?)),
         "$float64" => Ok(Value::F64(float_from_json::<E>(inner)?)),
         "$map" => match inner {
             Value::Array(pairs) => pairs
@@ -759,6 +793,35 @@ mod tests {
             r#"[{"$bin":"0102"},"0102",{"$float32":1.5},2.0,18446744073709551615,-9223372036854775808,{"b":null,"a":true},{"$map":[[1,null]]},{"$map":[["$bin",null]]}]"#
         );
         assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), value);
+    }
+
+    #[test]
+    fn nan_payloads_and_signs_survive_the_readable_form() {
+        // HUB-3.3: found by the hub fuzz target; every float's bits round-trip.
+        for bits in [
+            0x7ff8_0000_0000_0000u64,
+            0x7ff8_0000_0800_0000,
+            0xfff8_0000_0000_0001,
+            0x7ff0_0000_0000_0001,
+        ] {
+            let value = Value::F64(f64::from_bits(bits));
+            let back: Value = serde_json::from_str(&serde_json::to_string(&value).unwrap()).unwrap();
+            let Value::F64(v) = back else { panic!() };
+            assert_eq!(v.to_bits(), bits);
+        }
+        let value = Value::F32(f32::from_bits(0xffc0_0001));
+        let json = serde_json::to_string(&value).unwrap();
+        assert_eq!(json, r#"{"$float32":"NaN:ffc00001"}"#);
+        let Value::F32(v) = serde_json::from_str::<Value>(&json).unwrap() else {
+            panic!()
+        };
+        assert_eq!(v.to_bits(), 0xffc0_0001);
+        // Floats parse with correct rounding (serde_json's float_roundtrip).
+        let big = Value::F64(9.947680243789734e299);
+        let Value::F64(v) = serde_json::from_str::<Value>(&serde_json::to_string(&big).unwrap()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(v.to_bits(), 9.947680243789734e299f64.to_bits());
     }
 
     #[test]

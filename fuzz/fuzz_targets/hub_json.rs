@@ -1,0 +1,4 @@
+//! libFuzzer target: the JSON hub decoder ([`brasa_fuzz::hub::hub_decoder`]).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| brasa_fuzz::hub::hub_decoder(brasa_protocol::hub::Protocol::Json, data));
