@@ -206,7 +206,7 @@ pub fn circuit(data: &[u8]) {
                 connections.push(server.open_connection());
                 Vec::new()
             }
-            1 | 2 | 3 => {
+            1..=3 => {
                 let Some(&connection) = connections.get(pick(connections.len(), next().unwrap_or(0))) else {
                     continue;
                 };
@@ -217,7 +217,7 @@ pub fn circuit(data: &[u8]) {
                         if matches!(call, ClientCall::StartCircuit { .. }) {
                             started += 1;
                         }
-                        let id = (next().unwrap_or(0) % 2 == 0).then(|| "7".to_owned());
+                        let id = next().unwrap_or(0).is_multiple_of(2).then(|| "7".to_owned());
                         let mut out = Vec::new();
                         let _ = hub::encode(Protocol::MessagePack, &call.to_message(id), &mut out);
                         out
@@ -303,13 +303,13 @@ fn fuzzed_call(next: &mut impl FnMut() -> Option<u8>, secrets: &[String]) -> Cli
         },
         2 => ClientCall::OnRenderCompleted {
             batch_id: small(next()) + 4,
-            error: (next().unwrap_or(1) % 5 == 0).then(|| "client failed".into()),
+            error: next().unwrap_or(1).is_multiple_of(5).then(|| "client failed".into()),
         },
         3 => ClientCall::BeginInvokeDotNetFromJs {
             call_id: Some("9".into()),
             assembly_name: None,
             method_identifier: Some(
-                if next().unwrap_or(1) % 7 == 0 {
+                if next().unwrap_or(1).is_multiple_of(7) {
                     "Throw"
                 } else {
                     "DispatchEventAsync"
