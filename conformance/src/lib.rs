@@ -12,6 +12,7 @@
 
 pub mod report;
 pub mod runner;
+pub mod semantics;
 pub mod vector;
 
 pub use report::{Outcome, Report};

@@ -9,7 +9,7 @@ use crate::report::{Outcome, Report};
 use crate::vector::{Expectation, Vector};
 
 /// The vector suites this runner knows, by directory name under the vectors directory.
-pub const SUITES: &[&str] = &["render-batch", "hub"];
+pub const SUITES: &[&str] = &["render-batch", "hub", "semantics"];
 
 /// The vectors shipped in this repository.
 pub fn default_vectors_dir() -> PathBuf {
@@ -88,7 +88,13 @@ pub fn load_suite(dir: &Path, suite: &str) -> Result<Vec<Loaded>, LoadError> {
             path: path.clone(),
             source,
         })?;
-        let vector: Vector = serde_json::from_str(&text).map_err(|source| LoadError::Parse {
+        // A semantic vector has its own shape (`crate::semantics`); the record keeps its header.
+        let parsed = if suite == "semantics" {
+            crate::semantics::header(&text)
+        } else {
+            serde_json::from_str(&text)
+        };
+        let vector: Vector = parsed.map_err(|source| LoadError::Parse {
             path: path.clone(),
             source,
         })?;
@@ -134,6 +140,7 @@ pub fn run_vector(suite: &str, loaded: &Loaded) -> Result<(), String> {
     match suite {
         "render-batch" => render_batch_vector(&loaded.vector),
         "hub" => hub_vector(loaded),
+        "semantics" => crate::semantics::run_vector(&loaded.text),
         other => Err(format!("no runner for suite {other:?}")),
     }
 }

@@ -150,6 +150,7 @@ impl Document {
     pub fn apply_view(&mut self, view: &RenderBatchView<'_>) -> Result<(), ApplyError> {
         let batch = self.batches_applied;
         self.batches_applied += 1;
+        // ED-2.1: the diffs in order, then the disposed component ids, then the disposed handler ids.
         for (diff, d) in view.updated_components().enumerate() {
             self.apply_diff(batch, diff, d.component_id(), view, &mut d.edits())?;
         }
@@ -162,6 +163,7 @@ impl Document {
         let index = self.batches_applied;
         self.batches_applied += 1;
         let frames = batch.reference_frames.as_slice();
+        // ED-2.1: the diffs in order, then the disposed component ids, then the disposed handler ids.
         for (diff, d) in batch.updated_components.iter().enumerate() {
             self.apply_diff(index, diff, d.component_id, frames, &mut d.edits.iter().map(edit_ref))?;
         }
@@ -178,6 +180,7 @@ impl Document {
         components: impl Iterator<Item = i32>,
         handlers: impl Iterator<Item = u64>,
     ) -> Result<(), ApplyError> {
+        // ED-5.1: forget each disposed component's container (a root component's is emptied).
         for (index, component_id) in components.enumerate() {
             let Some(container) = self.components.remove(&component_id) else {
                 return Err(ApplyError::UnknownDisposedComponent {
@@ -192,6 +195,7 @@ impl Document {
                 let _ = self.arena.empty_logical_element(container);
             }
         }
+        // ED-5.2: unregister each disposed event handler id; unknown ids are ignored.
         for id in handlers {
             self.events.remove_listener(id);
         }
@@ -206,6 +210,7 @@ impl Document {
         frames: &F,
         edits: &mut dyn Iterator<Item = Edit<&str>>,
     ) -> Result<(), ApplyError> {
+        // ED-2.2: a diff applies to its component's container, which must exist and be in the document.
         let Some(&container) = self.components.get(&component_id) else {
             return Err(ApplyError::UnknownComponent {
                 batch,
@@ -220,6 +225,7 @@ impl Document {
                 component_id,
             });
         }
+        // ED-1.3
         if self.pending_first_render.remove(&container) {
             // The first render of a root component clears what was there (prerendered content).
             if self.arena.empty_logical_element(container).is_err() {
@@ -233,6 +239,7 @@ impl Document {
                 *text = "!".into();
             }
         }
+        // ED-2.3: the walk starts at the container, at depth 0.
         let mut state = EditState {
             parent: container,
             depth: 0,
@@ -241,6 +248,7 @@ impl Document {
         };
         for (index, edit) in edits.enumerate() {
             let edit_type = edit.edit_type();
+            // ED-5.3: the first error stops the batch and names the batch, diff, component and edit.
             self.apply_edit(&mut state, frames, component_id, edit)
                 .map_err(|error| ApplyError::Edit {
                     batch,
@@ -251,6 +259,7 @@ impl Document {
                     error,
                 })?;
         }
+        // ED-2.3, ED-2.12: a diff ends at depth 0 and outside a permutation list.
         if state.in_permutation {
             return Err(ApplyError::UnclosedDiff {
                 batch,
@@ -271,6 +280,7 @@ impl Document {
     }
 
     /// The logical child at a sibling index, which must exist.
+    // ED-1.2, ED-2.4: a sibling index names a logical child of the current parent.
     fn child_at(&self, parent: NodeId, sibling_index: i32) -> Result<(usize, NodeId), EditError> {
         let children = self.arena.logical_children(parent);
         usize::try_from(sibling_index)
@@ -282,6 +292,7 @@ impl Document {
             })
     }
 
+    // ED-2.12
     fn frame_at<F: Frames + ?Sized>(frames: &F, index: i32) -> Result<(usize, Frame<&str>), EditError> {
         match usize::try_from(index) {
             Ok(i) if i < frames.count() => Ok((i, frames.frame(i))),
@@ -299,6 +310,7 @@ impl Document {
         component_id: i32,
         edit: Edit<&str>,
     ) -> Result<(), EditError> {
+        // ED-2.11, ED-2.12
         if state.in_permutation && !matches!(edit, Edit::PermutationListEntry { .. } | Edit::PermutationListEnd) {
             return Err(EditError::EditInsidePermutationList);
         }
@@ -309,6 +321,7 @@ impl Document {
                 sibling_index,
                 reference_frame_index,
             } => {
+                // ED-2.4, ED-2.5: insert at most one past the last child.
                 let count = self.arena.logical_children(parent).len();
                 let index = usize::try_from(sibling_index).ok().filter(|&i| i <= count).ok_or(
                     EditError::InsertionIndexOutOfRange {
@@ -319,6 +332,7 @@ impl Document {
                 let (frame, _) = Self::frame_at(frames, reference_frame_index)?;
                 self.insert_frame(parent, index, frame, frames, component_id)?;
             }
+            // ED-2.6
             Edit::RemoveFrame { sibling_index } => {
                 let (index, _) = self.child_at(parent, sibling_index)?;
                 self.arena
@@ -329,6 +343,7 @@ impl Document {
                 sibling_index,
                 reference_frame_index,
             } => {
+                // ED-2.7
                 let (_, child) = self.child_at(parent, sibling_index)?;
                 let (index, frame) = Self::frame_at(frames, reference_frame_index)?;
                 let Frame::Attribute {
@@ -351,6 +366,7 @@ impl Document {
                 }
                 self.apply_attribute(child, name, value, event_handler_id, component_id)?;
             }
+            // ED-2.8
             Edit::RemoveAttribute { sibling_index, name } => {
                 let (_, child) = self.child_at(parent, sibling_index)?;
                 if self.arena.element(child).is_none() {
@@ -367,6 +383,7 @@ impl Document {
             } => {
                 let (_, child) = self.child_at(parent, sibling_index)?;
                 let (index, frame) = Self::frame_at(frames, reference_frame_index)?;
+                // ED-2.9
                 let Frame::Text { content } = frame else {
                     return Err(EditError::WrongFrameType {
                         frame: index,
@@ -397,6 +414,7 @@ impl Document {
                         found: frame.frame_type(),
                     });
                 };
+                // ED-2.10
                 if self.arena.node(child).role != Some(ContainerRole::Markup) {
                     return Err(EditError::NotAMarkupBlock {
                         index: sibling_index.into(),
@@ -408,6 +426,7 @@ impl Document {
                 self.insert_markup(parent, index, content)
                     .map_err(detached(sibling_index))?;
             }
+            // ED-2.3: StepIn into an existing element child.
             Edit::StepIn { sibling_index } => {
                 let (_, child) = self.child_at(parent, sibling_index)?;
                 if self.arena.element(child).is_none() {
@@ -420,6 +439,7 @@ impl Document {
                 state.depth += 1;
             }
             Edit::StepOut => {
+                // ED-2.3: no StepOut above the component's container.
                 if state.depth == 0 {
                     return Err(EditError::StepOutAtRoot);
                 }
@@ -430,6 +450,7 @@ impl Document {
                     .ok_or(EditError::Detached { index: 0 })?;
                 state.depth -= 1;
             }
+            // ED-2.11: both indexes name existing children; the moves apply together at the end.
             Edit::PermutationListEntry {
                 sibling_index,
                 move_to_sibling_index,
@@ -511,6 +532,7 @@ impl Document {
                 }
                 continue;
             }
+            // ED-2.12
             if depth > self.max_depth {
                 return Err(EditError::TooDeep { limit: self.max_depth });
             }
@@ -523,6 +545,7 @@ impl Document {
                     let end = subtree_end(index, subtree_length, bound)?;
                     range.next = end;
                     range.child_index += 1;
+                    // ED-3.1
                     let (element, first_child) = self
                         .create_element(parent, index, name, end, frames, component_id)
                         .map_err(|e| match e {
@@ -548,11 +571,13 @@ impl Document {
                 Frame::Text { content } => {
                     range.next += 1;
                     range.child_index += 1;
+                    // ED-3.2
                     let text = self.arena.create(Content::Text(content.to_owned()));
                     self.arena
                         .insert_logical_child(text, parent, child_index)
                         .map_err(detached)?;
                 }
+                // ED-3.7
                 Frame::Attribute { .. } => return Err(EditError::AttributeFrameOutOfPlace { frame: index }),
                 Frame::Component {
                     subtree_length,
@@ -560,6 +585,7 @@ impl Document {
                 } => {
                     range.next = subtree_end(index, subtree_length, bound)?;
                     range.child_index += 1;
+                    // ED-3.3: a container for the component; its subtree inserts nothing.
                     if self.components.contains_key(&child) {
                         return Err(EditError::ComponentAlreadyAttached {
                             frame: index,
@@ -573,6 +599,7 @@ impl Document {
                         .map_err(detached)?;
                     self.components.insert(child, container);
                 }
+                // ED-3.4: a region's children go in at consecutive indexes.
                 Frame::Region { subtree_length } => {
                     let end = subtree_end(index, subtree_length, bound)?;
                     range.next = end;
@@ -587,6 +614,7 @@ impl Document {
                 }
                 Frame::ElementReferenceCapture { id } => {
                     range.next += 1;
+                    // ED-3.6: `_bl_<id>` on the parent element.
                     if self.arena.element(parent).is_none() {
                         return Err(EditError::ReferenceCaptureOutsideElement { frame: index });
                     }
@@ -595,8 +623,10 @@ impl Document {
                 Frame::Markup { content } => {
                     range.next += 1;
                     range.child_index += 1;
+                    // ED-3.5
                     self.insert_markup(parent, child_index, content).map_err(detached)?;
                 }
+                // ED-3.7: named events insert nothing; types 7 and 9 cannot be inserted.
                 Frame::NamedEvent => range.next += 1,
                 frame @ (Frame::ComponentReferenceCapture | Frame::ComponentRenderMode) => {
                     return Err(EditError::UnsupportedFrameType {
@@ -621,6 +651,7 @@ impl Document {
         frames: &F,
         component_id: i32,
     ) -> Result<(NodeId, usize), ElementError> {
+        // ED-3.1: the namespace, the name check, then the leading attributes.
         let svg = name == "svg" || self.is_svg_element(parent).map_err(|_| ElementError::Detached)?;
         let valid = if svg {
             is_valid_qualified_element_name(name)
@@ -673,6 +704,7 @@ impl Document {
     /// `insertMarkup`: a container, then the parsed nodes as its logical children. Empty markup
     /// parses as a single space, as the client parses `markup || ' '`.
     fn insert_markup(&mut self, parent: NodeId, child_index: usize, markup: &str) -> Result<(), Detached> {
+        // ED-3.5: a container, then the parsed nodes (empty markup parses as a space).
         let container = self.arena.create(Content::Comment("!".into()));
         self.arena.node_mut(container).role = Some(ContainerRole::Markup);
         self.arena.insert_logical_child(container, parent, child_index)?;
@@ -700,6 +732,7 @@ impl Document {
         event_handler_id: u64,
         component_id: i32,
     ) -> Result<(), EditError> {
+        // ED-4.1: an event handler registers a listener instead of an attribute.
         if event_handler_id != 0 {
             let event_name = strip_on_prefix(name, name)?;
             return self
@@ -717,9 +750,11 @@ impl Document {
         name: &str,
         value: Option<&str>,
     ) -> Result<(), EditError> {
+        // ED-4.2, ED-4.3: `value` and `checked` are properties.
         if self.arena.try_apply_special_property(element, name, value)? {
             return Ok(());
         }
+        // ED-4.4
         if let Some(internal) = name.strip_prefix("__internal_") {
             if let Some(event) = internal.strip_prefix("stopPropagation_") {
                 let event = strip_on_prefix(event, name)?;
@@ -732,6 +767,7 @@ impl Document {
             }
             return Ok(());
         }
+        // ED-4.5 (a null value removes the attribute; see the divergence noted under ED-4.5).
         match value {
             Some(value) => self.arena.set_attribute(element, name, value),
             None => self.arena.remove_attribute(element, name),
@@ -763,6 +799,7 @@ impl From<EditError> for ElementError {
 }
 
 /// The end of a subtree, which must lie within `1..` frames and end by `bound` (RB-3.5).
+// ED-2.12
 fn subtree_end(frame: usize, length: i32, bound: usize) -> Result<usize, EditError> {
     usize::try_from(length)
         .ok()
@@ -784,6 +821,7 @@ fn strip_on_prefix<'a>(name: &'a str, attribute: &str) -> Result<&'a str, EditEr
 
 /// The client assumes, without checking, that the entries move distinct children to distinct
 /// places that the moved children leave free (RB-2.9).
+// ED-2.11
 fn check_permutation(moves: &[(usize, usize)]) -> Result<(), EditError> {
     let mut from: Vec<usize> = moves.iter().map(|m| m.0).collect();
     let mut to: Vec<usize> = moves.iter().map(|m| m.1).collect();

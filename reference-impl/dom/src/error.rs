@@ -23,7 +23,7 @@ pub enum ApplyError {
         #[source]
         error: DecodeError,
     },
-    /// A diff for a component that no logical container is associated with: it was never
+    /// A diff for a component that no logical container is associated with (ED-2.2, ED-5.1): it was never
     /// inserted by a component frame, or it was disposed. (Blazor's client throws "No element is
     /// currently associated with component".)
     #[error("batch {batch}, diff {diff}: no logical container is associated with component {component_id}")]
@@ -35,7 +35,7 @@ pub enum ApplyError {
         /// The diff's component.
         component_id: i32,
     },
-    /// A diff for a component whose container has been removed from the document (its
+    /// A diff for a component whose container has been removed from the document (ED-2.2; its
     /// component frame was removed, and the component not yet disposed). Blazor's client would
     /// insert such a diff's nodes next to an unrelated node.
     #[error("batch {batch}, diff {diff}: the container of component {component_id} has been removed from the document")]
@@ -47,7 +47,7 @@ pub enum ApplyError {
         /// The diff's component.
         component_id: i32,
     },
-    /// An edit that cannot apply.
+    /// An edit that cannot apply (ED-5.3: application stops there).
     #[error("batch {batch}, diff {diff} (component {component_id}), edit {edit} ({edit_type:?}): {error}")]
     Edit {
         /// Which batch.
@@ -65,7 +65,7 @@ pub enum ApplyError {
         error: EditError,
     },
     /// A diff that ends with StepIn edits not matched by StepOut, or inside a permutation list
-    /// (RB-2.8, RB-2.9; the validating reader rejects these already, an owned batch may have them).
+    /// (ED-2.3, ED-2.12; RB-2.8, RB-2.9; the validating reader rejects these already, an owned batch may have them).
     #[error("batch {batch}, diff {diff} (component {component_id}): {detail}")]
     UnclosedDiff {
         /// Which batch.
@@ -77,7 +77,7 @@ pub enum ApplyError {
         /// What is left open.
         detail: &'static str,
     },
-    /// A disposed component id that no container is associated with.
+    /// A disposed component id that no container is associated with (ED-5.1).
     #[error("batch {batch}, disposed component id {index}: component {component_id} is unknown")]
     UnknownDisposedComponent {
         /// Which batch.
@@ -108,7 +108,7 @@ impl ApplyError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EditError {
-    /// The sibling index names no child of the current parent.
+    /// The sibling index names no child of the current parent (ED-2.3, ED-2.4).
     #[error("sibling index {index} names no child: the current parent has {count}")]
     SiblingIndexOutOfRange {
         /// The index.
@@ -116,7 +116,7 @@ pub enum EditError {
         /// How many logical children there are.
         count: usize,
     },
-    /// A PrependFrame past the end of the children (the browser would append instead).
+    /// A PrependFrame past the end of the children (ED-2.4; the browser would append instead).
     #[error("cannot insert at sibling index {index}: the current parent has {count} children")]
     InsertionIndexOutOfRange {
         /// The index.
@@ -124,7 +124,7 @@ pub enum EditError {
         /// How many logical children there are.
         count: usize,
     },
-    /// SetAttribute, RemoveAttribute or StepIn on a child that is not an element.
+    /// SetAttribute, RemoveAttribute or StepIn on a child that is not an element (ED-2.7, ED-2.8, ED-2.3).
     #[error("the child at sibling index {index} is a {found:?}, not an element")]
     NotAnElement {
         /// The index.
@@ -132,7 +132,7 @@ pub enum EditError {
         /// What is there.
         found: NodeKind,
     },
-    /// UpdateText on a child that is not a text node.
+    /// UpdateText on a child that is not a text node (ED-2.9).
     #[error("the child at sibling index {index} is a {found:?}, not a text node")]
     NotAText {
         /// The index.
@@ -140,22 +140,22 @@ pub enum EditError {
         /// What is there.
         found: NodeKind,
     },
-    /// UpdateMarkup on a child that is not a markup block's container.
+    /// UpdateMarkup on a child that is not a markup block's container (ED-2.10).
     #[error("the child at sibling index {index} is not a markup block")]
     NotAMarkupBlock {
         /// The index.
         index: i64,
     },
-    /// StepOut at the component's own level: it would leave the component's output.
+    /// StepOut at the component's own level: it would leave the component's output (ED-2.3).
     #[error("StepOut at depth 0 would leave the component's output")]
     StepOutAtRoot,
-    /// A PermutationListEnd with no entry before it (the browser throws).
+    /// A PermutationListEnd with no entry before it (ED-2.11; the browser throws).
     #[error("PermutationListEnd without PermutationListEntry edits")]
     EmptyPermutationList,
-    /// Another edit between a PermutationListEntry and its PermutationListEnd (RB-2.9).
+    /// Another edit between a PermutationListEntry and its PermutationListEnd (ED-2.11, RB-2.9).
     #[error("an edit other than PermutationListEntry or PermutationListEnd inside a permutation list")]
     EditInsidePermutationList,
-    /// A permutation entry's index names no child.
+    /// A permutation entry's index names no child (ED-2.11).
     #[error("permutation {which} index {index} names no child: the current parent has {count}")]
     PermutationIndexOutOfRange {
         /// "from" or "to".
@@ -165,14 +165,14 @@ pub enum EditError {
         /// How many logical children there are.
         count: usize,
     },
-    /// The entries do not describe a permutation: a child moved twice, or two children moved
+    /// The entries do not describe a permutation (ED-2.11): a child moved twice, or two children moved
     /// to one place, or a place left empty.
     #[error("the permutation list is not a permutation: {detail}")]
     InvalidPermutation {
         /// What is wrong.
         detail: &'static str,
     },
-    /// The edit's frame index names no reference frame.
+    /// The edit's frame index names no reference frame (ED-2.12).
     #[error("reference frame index {frame} is not below the frame count {count}")]
     FrameIndexOutOfRange {
         /// The index.
@@ -180,7 +180,7 @@ pub enum EditError {
         /// How many frames the batch has.
         count: usize,
     },
-    /// The edit's frame is of a type it cannot use (RB-2.10).
+    /// The edit's frame is of a type it cannot use (ED-2.12, RB-2.10).
     #[error("reference frame {frame} is a {found:?} frame, the edit needs {expected}")]
     WrongFrameType {
         /// The frame index.
@@ -190,7 +190,7 @@ pub enum EditError {
         /// What it is.
         found: FrameType,
     },
-    /// A subtree that does not fit within its parent's subtree or the frames (RB-3.5).
+    /// A subtree that does not fit within its parent's subtree or the frames (ED-2.12, RB-3.5).
     #[error("the subtree of frame {frame} (length {length}) does not end within its parent (at frame {end})")]
     SubtreeOutOfRange {
         /// The frame index.
@@ -200,19 +200,19 @@ pub enum EditError {
         /// Where its parent's subtree ends.
         end: usize,
     },
-    /// Subtrees nested deeper than the limit.
+    /// Subtrees nested deeper than the limit (ED-2.12).
     #[error("frames nested deeper than {limit}")]
     TooDeep {
         /// The limit.
         limit: usize,
     },
-    /// An attribute frame that does not directly follow its element's frame or another attribute.
+    /// An attribute frame that does not directly follow its element's frame or another attribute (ED-3.7).
     #[error("attribute frame {frame} is not among the leading children of an element")]
     AttributeFrameOutOfPlace {
         /// The frame index.
         frame: usize,
     },
-    /// A frame type the browser's client cannot insert (ComponentReferenceCapture or
+    /// A frame type the browser's client cannot insert (ED-3.7: ComponentReferenceCapture or
     /// ComponentRenderMode outside a component's subtree).
     #[error("frame {frame} is a {found:?} frame, which cannot be inserted into the document")]
     UnsupportedFrameType {
@@ -221,13 +221,13 @@ pub enum EditError {
         /// Its type.
         found: FrameType,
     },
-    /// An element reference capture whose parent is not an element.
+    /// An element reference capture whose parent is not an element (ED-3.6).
     #[error("element reference capture frame {frame} is not a child of an element")]
     ReferenceCaptureOutsideElement {
         /// The frame index.
         frame: usize,
     },
-    /// An element name `document.createElement` refuses.
+    /// An element name `document.createElement` refuses (ED-3.1).
     #[error("frame {frame}: {name:?} is not a valid element name")]
     InvalidElementName {
         /// The frame index.
@@ -235,32 +235,32 @@ pub enum EditError {
         /// The name.
         name: String,
     },
-    /// An attribute name `setAttribute` refuses.
+    /// An attribute name `setAttribute` refuses (ED-4.5).
     #[error("{name:?} is not a valid attribute name")]
     InvalidAttributeName {
         /// The name.
         name: String,
     },
-    /// An event handler attribute whose name does not start with `on`.
+    /// An event handler attribute whose name does not start with `on` (ED-4.1, ED-4.4).
     #[error("attribute {name:?} has an event handler id but its name does not start with \"on\"")]
     EventNameWithoutOnPrefix {
         /// The attribute name.
         name: String,
     },
-    /// An event handler id that is already registered.
+    /// An event handler id that is already registered (ED-4.1).
     #[error("event handler {event_handler_id} is already registered")]
     EventHandlerAlreadyTracked {
         /// The id.
         event_handler_id: u64,
     },
-    /// An `__internal_` attribute other than `__internal_stopPropagation_on*` and
+    /// An `__internal_` attribute (ED-4.4) other than `__internal_stopPropagation_on*` and
     /// `__internal_preventDefault_on*`.
     #[error("unsupported internal attribute {name:?}")]
     UnsupportedInternalAttribute {
         /// The full attribute name.
         name: String,
     },
-    /// A component frame for a component that already has a live container.
+    /// A component frame for a component that already has a live container (ED-3.3).
     #[error("frame {frame}: component {component_id} already has a logical container")]
     ComponentAlreadyAttached {
         /// The frame index.
@@ -268,24 +268,24 @@ pub enum EditError {
         /// The component.
         component_id: i32,
     },
-    /// A `value` for a `<select multiple>` that is not JSON the client can use (`JSON.parse`
+    /// A `value` for a `<select multiple>` that is not JSON the client can use (ED-4.2; `JSON.parse`
     /// throws, or the result is not a string or an array).
     #[error("value {value:?} of a <select multiple> is not a JSON array or string")]
     InvalidMultipleSelectValue {
         /// The value.
         value: String,
     },
-    /// A non-empty `value` for an `<input type=file>` (the browser throws InvalidStateError).
+    /// A non-empty `value` for an `<input type=file>` (ED-4.2; the browser throws InvalidStateError).
     #[error("cannot set the value {value:?} on an <input type=file>")]
     FileInputValue {
         /// The value.
         value: String,
     },
-    /// An option was inserted into a `<select multiple>` whose pending value is null (the
+    /// An option was inserted into a `<select multiple>` whose pending value is null (ED-4.2; the
     /// client throws a TypeError).
     #[error("an <option> was inserted into a <select multiple> whose pending value is null")]
     NullMultipleSelectValue,
-    /// The child at the index is not in the document tree where the logical tree says it is.
+    /// The child at the index is not in the document tree where the logical tree says it is (ED-1.1).
     #[error("the logical child at sibling index {index} is detached from the document")]
     Detached {
         /// The index.
