@@ -72,8 +72,9 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print a JSON Schema: `render-batch` (the canonical form), `vector` (a conformance vector
-    /// file), or `events/NAME` (an event descriptor or event-args family: `events/list` lists them).
+    /// Print a JSON Schema: `render-batch` (the canonical form), `vector` (a byte-level
+    /// conformance vector file), `semantic-vector` (a semantics vector file), or `events/NAME` (an
+    /// event descriptor or event-args family: `events/list` lists them).
     Schema {
         /// Which schema.
         name: String,
@@ -418,7 +419,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Some((_, schema)) => brasa_protocol::events::schema_file_text(&schema),
                     None => {
                         return Err(Failure::Other(anyhow::anyhow!(
-                            "unknown schema {other:?}: try render-batch, vector, events/list"
+                            "unknown schema {other:?}: try render-batch, vector, semantic-vector, events/list"
                         )));
                     }
                 },

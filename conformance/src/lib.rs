@@ -5,6 +5,8 @@
 //! by `spec/schemas/vector.schema.json`; one file is one vector. Suites:
 //! * `render-batch`: bytes that a strict render-batch reader accepts (with their canonical JSON
 //!   form) or rejects (with the error kind and requirement), `spec/render-batch.md`.
+//! * `semantics`: batches in order with the document and event handlers after each, or the
+//!   error a strict client reports, `spec/edits.md`.
 //! * `hub`: framed hub messages in both protocols (slugs `msgpack-…`, `json-…`), with their
 //!   readable forms or the error a strict decoder reports, `spec/hub.md`.
 #![forbid(unsafe_code)]
