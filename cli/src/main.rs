@@ -408,6 +408,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     serde_json::to_string_pretty(&schemars::schema_for!(brasa_conformance::Vector)).context("schema")?
                         + "\n"
                 }
+                "semantic-vector" => brasa_conformance::semantics::schema_text(),
                 "events/list" => brasa_protocol::events::schemas()
                     .iter()
                     .map(|(n, _)| format!("events/{n}\n"))
