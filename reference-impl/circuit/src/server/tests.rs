@@ -34,7 +34,11 @@ impl CircuitApp for Counter {
         Ok(())
     }
     fn update_root_components(&mut self, operations: &str, _state: &str) -> Result<(), String> {
-        serde_json::from_str::<serde_json::Value>(operations).map_err(|e| e.to_string())?;
+        let parsed = serde_json::from_str::<serde_json::Value>(operations).map_err(|e| e.to_string())?;
+        // A marker descriptor this application did not issue is refused.
+        if parsed.to_string().contains("\"descriptor\":\"forged\"") {
+            return Err("invalid descriptor".into());
+        }
         self.calls.push(ServerCall::AttachComponent {
             component_id: 0,
             selector: "1".into(),
@@ -44,22 +48,32 @@ impl CircuitApp for Counter {
     }
     fn invoke_dotnet(
         &mut self,
-        _assembly: Option<&str>,
+        assembly: Option<&str>,
         method: &str,
         object: i64,
         args: &str,
     ) -> Result<(bool, String), String> {
+        if let Some(assembly) = assembly {
+            return Ok((
+                false,
+                format!("There is no loaded assembly with the name '{assembly}'."),
+            ));
+        }
         if object != 1 {
             return Ok((false, format!("There is no tracked object with id '{object}'.")));
         }
-        let parsed: serde_json::Value = match serde_json::from_str(args) {
-            Ok(v) => v,
-            Err(e) => return Ok((false, format!("JsonReaderException: {e}"))),
-        };
         if method == "Throw" {
             return Err("System.InvalidOperationException: thrown by the handler".into());
         }
-        let id = parsed[0]["eventHandlerId"].as_u64().unwrap_or(0);
+        // EV: the event protocol's own parser, as a real application uses it.
+        let (descriptor, _args) = match brasa_protocol::events::parse_dispatch_arguments(
+            args,
+            &brasa_protocol::events::EventLimits::default(),
+        ) {
+            Ok(parsed) => parsed,
+            Err(e) => return Ok((false, format!("There was an error parsing the event arguments: {e}"))),
+        };
+        let id = descriptor.event_handler_id;
         if id != 1 {
             return Ok((
                 false,
@@ -840,4 +854,69 @@ fn connecting_to_another_circuit_disconnects_the_one_held() {
             ..
         }))
     ));
+}
+
+#[test]
+fn unknown_fields_and_unknown_assemblies_fail_only_the_call() {
+    // CIR-6.5: bad-input/event-unknown-field and static-method-unknown.
+    let (mut s, _) = Session::start(ServerOptions::default());
+    let unknown_field = ClientCall::BeginInvokeDotNetFromJs {
+        call_id: Some("9".into()),
+        assembly_name: None,
+        method_identifier: Some("DispatchEventAsync".into()),
+        dotnet_object_id: 1,
+        arguments_json: Some(
+            "[{\"eventHandlerId\":1,\"eventName\":\"click\",\"eventFieldInfo\":null},{\"zzz\":1}]".into(),
+        ),
+    };
+    let unknown_assembly = ClientCall::BeginInvokeDotNetFromJs {
+        call_id: Some("10".into()),
+        assembly_name: Some("NoSuchAssembly".into()),
+        method_identifier: Some("Anything".into()),
+        dotnet_object_id: 0,
+        arguments_json: Some("[]".into()),
+    };
+    for (call, needle) in [(unknown_field, "zzz"), (unknown_assembly, "NoSuchAssembly")] {
+        let out = s.send(&invoke(None, &call));
+        assert_eq!(out.len(), 1, "{out:?}");
+        match &out[0] {
+            Seen::Message(HubMessage::Invocation(inv)) => {
+                assert_eq!(inv.target, "JS.EndInvokeDotNet");
+                assert_eq!(inv.arguments[1], Value::Bool(false));
+                assert!(
+                    inv.arguments[2].as_str().unwrap().contains(needle),
+                    "{:?}",
+                    inv.arguments[2]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let out = s.send(&invoke(None, &click("11", 1)));
+    assert_eq!(
+        target(&out[0]).as_deref(),
+        Some("JS.RenderBatch"),
+        "the circuit goes on"
+    );
+}
+
+#[test]
+fn a_forged_descriptor_ends_the_circuit_at_once() {
+    // CIR-6.4: bad-input/update-root-bad-descriptor.
+    let (mut s, _) = Session::start(ServerOptions::default());
+    let forged = ClientCall::UpdateRootComponents {
+        operations: Some(
+            "{\"batchId\":2,\"operations\":[{\"type\":\"add\",\"ssrComponentId\":2,\"marker\":{\"type\":\"server\",\"descriptor\":\"forged\"}}]}"
+                .into(),
+        ),
+        application_state: Some(String::new()),
+    };
+    let out = s.send(&invoke(None, &forged));
+    assert_eq!(
+        error_text(&out[0]).as_deref(),
+        Some("The list of component operations is not valid.")
+    );
+    assert!(is_abort_close(&out[1]));
+    assert_eq!(out[2], Seen::Closed);
+    assert_eq!(s.server.circuits(), 0);
 }
