@@ -1,0 +1,32 @@
+// `node build.mjs`: builds dist/brasa.js (one minified IIFE) and dist/size.txt.
+// `node build.mjs --test`: compiles src/*.ts to build/ (ES modules) for the Node tests.
+import { build } from "esbuild";
+import { readdirSync, writeFileSync } from "node:fs";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+export const bundleOptions = {
+  entryPoints: ["src/main.ts"], bundle: true, minify: true, format: "iife",
+  target: "es2020", legalComments: "none", logLevel: "warning",
+};
+
+export function sizeReport(raw) {
+  const gz = gzipSync(raw, { level: 9 }).length;
+  const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  return { text: `dist/brasa.js\nraw ${raw.length} bytes\ngzip ${gz} bytes\nbrotli ${br} bytes (${(br / 1024).toFixed(2)} KiB; target < 12 KiB)\n`, br };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes("--test")) {
+    await build({
+      entryPoints: readdirSync("src").filter((f) => f.endsWith(".ts")).map((f) => "src/" + f),
+      outdir: "build", bundle: true, format: "esm", platform: "neutral", target: "es2020", logLevel: "warning",
+    });
+  } else {
+    const result = await build({ ...bundleOptions, write: false });
+    const raw = result.outputFiles[0].contents;
+    writeFileSync("dist/brasa.js", raw);
+    const report = sizeReport(raw).text;
+    writeFileSync("dist/size.txt", report);
+    process.stdout.write(report);
+  }
+}

@@ -1,0 +1,286 @@
+// The circuit: start (blazor.web.js flow), render batches and acks, JS interop start-up calls,
+// events, errors, reconnection with backoff and its UI, the unload beacon (spec/circuit.md,
+// spec/blazor.md; fact sheet §6, §7, §8, §12).
+import { HubConnection } from "./hub";
+import { readBatch } from "./reader";
+import { Applier } from "./dom";
+import { eventArgs, fieldInfo } from "./events";
+
+interface Marker { node: Comment; end: Comment | null; json: any }
+
+// Server-component markers `<!--Blazor:{...}-->` (with their end markers) and the state comment.
+export function scanPage(doc: Document): { markers: Marker[]; state: string } {
+  const walker = doc.createTreeWalker(doc, 128 /* NodeFilter.SHOW_COMMENT */);
+  const markers: Marker[] = [];
+  let state = "";
+  for (let n: any; (n = walker.nextNode());) {
+    const text = n.data as string;
+    const s = /^\s*Blazor-Server-Component-State:(.*)$/s.exec(text);
+    if (s) { state = s[1]; continue; }
+    const m = /^\s*Blazor:[^{]*(.*)$/s.exec(text);
+    if (!m) continue;
+    const json = JSON.parse(m[1]);
+    if (json.type == "server" || json.type == "auto") markers.push({ node: n, end: null, json });
+    else if (json.prerenderId) {
+      const start = markers.find((x) => x.json.prerenderId == json.prerenderId && !x.end);
+      if (start) start.end = n;
+    }
+  }
+  return { markers, state };
+}
+
+const RETRY = (attempt: number) => (attempt < 10 ? 0 : attempt < 20 ? 5000 : 30000);
+const MAX_RETRIES = 30;
+
+export class Circuit {
+  hub!: HubConnection;
+  secret: string | null = null;
+  applier: Applier;
+  nextBatch = 2;
+  private callId = 0;
+  private dotNetObject = 1;
+  private updateBatch = 0;
+  private calls = new Map<string, [(v: any) => void, (e: any) => void]>();
+  private ended = false;
+  private started = false;
+  private markers: Marker[] = [];
+  private state = "";
+  private ui: HTMLElement | null = null;
+
+  private reconnecting = false;
+
+  constructor(private doc: Document = document, private base: string = doc.baseURI, private href: string = location.href) {
+    this.applier = new Applier(doc, (id, e, el) => this.dispatch(id, e, el));
+  }
+
+  async start() {
+    ({ markers: this.markers, state: this.state } = scanPage(this.doc));
+    await this.connect();
+    this.secret = await this.hub.invoke("StartCircuit", this.base, this.href, "[]", this.state);
+    if (!this.secret) throw new Error("StartCircuit refused");
+    this.doc.defaultView!.addEventListener("pagehide", () => this.disconnect());
+  }
+
+  private async connect() {
+    const hub = (this.hub = new HubConnection(this.base, (t, a) => this.receive(t, a)));
+    hub.onclose = () => { if (!this.ended && this.secret && !this.reconnecting) this.reconnect(); };
+    await hub.start();
+  }
+
+  private receive(target: string, args: any[]) {
+    switch (target) {
+      case "JS.AttachComponent": {
+        const m = this.markers[+args[1] - 1];
+        if (m) this.applier.attachRoot(args[0], m.node, m.end);
+        break;
+      }
+      case "JS.RenderBatch": this.batch(args[0], args[1]); break;
+      case "JS.BeginInvokeJS": this.invokeJS(args[0], args[1], args[2]); break;
+      case "JS.EndInvokeDotNet": {
+        const c = this.calls.get(args[0]);
+        if (c) { this.calls.delete(args[0]); args[1] ? c[0](args[2]) : c[1](new Error(args[2])); }
+        break;
+      }
+      case "JS.Error": this.fail(String(args[0])); break;
+    }
+  }
+
+  // Apply in id order and ack every batch; re-ack one already applied; drop one from the future
+  // (the server resends it after a reconnect).
+  private batch(id: number, bytes: Uint8Array) {
+    if (id < this.nextBatch) return this.hub.send("OnRenderCompleted", id, null);
+    if (id > this.nextBatch) return;
+    try {
+      this.applier.apply(readBatch(bytes));
+      this.nextBatch++;
+      this.hub.send("OnRenderCompleted", id, null);
+    } catch (e) {
+      this.hub.send("OnRenderCompleted", id, String(e));
+      this.fail(String(e));
+    }
+  }
+
+  private invokeJS(handle: number, identifier: string, argsJson: string) {
+    let ok = true, result: unknown = null;
+    try {
+      const args = JSON.parse(argsJson || "[]");
+      switch (identifier) {
+        case "Blazor._internal.attachWebRendererInterop":
+          this.dotNetObject = args[1].__dotNetObject;
+          if (!this.started) {
+            this.started = true;
+            this.hub.send("UpdateRootComponents", JSON.stringify({
+              batchId: ++this.updateBatch,
+              operations: this.markers.map((m, i) => ({ type: "add", ssrComponentId: i + 1, marker: { ...m.json, uniqueId: i } })),
+            }), this.state);
+          }
+          break;
+        case "Blazor._internal.navigationManager.enableNavigationInterception": this.intercept(); break;
+        case "Blazor._internal.navigationManager.navigateTo": this.navigate(args[0], args[1] || {}); break;
+        case "Blazor._internal.navigationManager.setHasLocationChangingListeners": break;
+        case "Blazor._internal.domWrapper.focusBySelector": {
+          const el: any = this.doc.querySelector(args[0]);
+          if (el) { if (!el.hasAttribute("tabindex")) el.tabIndex = -1; el.focus(); }
+          break;
+        }
+        default: {
+          let fn: any = globalThis, self: any;
+          for (const part of identifier.split(".")) { self = fn; fn = fn[part]; }
+          result = fn.apply(self, args);
+        }
+      }
+    } catch (e) { ok = false; result = String(e); }
+    Promise.resolve(result).then((r) => r, (e) => { ok = false; return String(e); }).then((r) =>
+      this.hub.send("EndInvokeJSFromDotNet", handle, ok, JSON.stringify([handle, ok, r ?? null])));
+  }
+
+  // Navigation (fact sheet §10): NavigateTo from .NET, and intercepted link clicks and history
+  // moves within the base URI, each reported with OnLocationChanged(uri, state, intercepted).
+  private within(uri: string) { return uri.startsWith(this.base) || uri + "/" == this.base; }
+
+  private navigate(uri: string, o: any) {
+    const abs = new URL(uri, this.base).href, win: any = this.doc.defaultView;
+    if (o.forceLoad || !this.within(abs)) return o.replaceHistoryEntry ? win.location.replace(abs) : win.location.assign(abs);
+    win.history[o.replaceHistoryEntry ? "replaceState" : "pushState"](o.historyEntryState ?? null, "", abs);
+    this.hub.send("OnLocationChanged", abs, o.historyEntryState ?? null, false);
+  }
+
+  private intercepting = false;
+  private intercept() {
+    if (this.intercepting) return;
+    this.intercepting = true;
+    const win: any = this.doc.defaultView;
+    this.doc.addEventListener("click", (e: MouseEvent) => {
+      if (e.defaultPrevented || e.button || e.ctrlKey || e.shiftKey || e.altKey || e.metaKey) return;
+      const a = (e.target as Element).closest?.("a[href]") as HTMLAnchorElement | null;
+      if (!a || (a.target && a.target != "_self") || a.hasAttribute("download")) return;
+      const href = new URL(a.getAttribute("href")!, this.base).href;
+      if (!this.within(href)) return;
+      e.preventDefault();
+      win.history.pushState(null, "", href);
+      this.hub.send("OnLocationChanged", href, null, true);
+    });
+    win.addEventListener("popstate", (e: PopStateEvent) => this.hub.send("OnLocationChanged", win.location.href, e.state ?? null, true));
+  }
+
+  // BeginInvokeDotNetFromJS(callId, null, "DispatchEventAsync", objectId, [descriptor, args]).
+  private dispatch(handlerId: string, e: Event, el: Element) {
+    if (this.ended || !this.hub || this.hub.closed) return;
+    const name = e.type, id = String(++this.callId);
+    const json = '[{"eventHandlerId":' + handlerId + ',"eventName":' + JSON.stringify(name) +
+      ',"eventFieldInfo":' + JSON.stringify(fieldInfo(e.target)) + "}," + JSON.stringify(eventArgs(name, e)) + "]";
+    this.calls.set(id, [() => {}, () => {}]);
+    this.hub.send("BeginInvokeDotNetFromJS", id, null, "DispatchEventAsync", this.dotNetObject, json);
+  }
+
+  private async reconnect() {
+    this.reconnecting = true;
+    try { await this.retry(); } finally { this.reconnecting = false; }
+  }
+
+  private async retry() {
+    for (let attempt = 0; attempt < MAX_RETRIES && !this.ended; attempt++) {
+      this.show("show", attempt);
+      await this.wait(RETRY(attempt));
+      this.show("retrying", attempt + 1);
+      try {
+        await this.connect();
+        if (await this.hub.invoke("ConnectCircuit", this.secret)) return this.show("hide");
+        this.ended = true;
+        this.hub.stop();
+        return this.show("rejected");
+      } catch { /* try again */ }
+    }
+    if (!this.ended) this.show("failed");
+  }
+
+  // Waits before a retry: counts the seconds down in #components-seconds-to-next-attempt, and
+  // retries at once when the page becomes visible or #components-reconnect-button is clicked.
+  private wait(ms: number) {
+    return new Promise<void>((resolve) => {
+      const doc = this.doc, end = Date.now() + ms, button = doc.getElementById("components-reconnect-button");
+      const tick = () => {
+        const left = Math.ceil((end - Date.now()) / 1000), el = doc.getElementById("components-seconds-to-next-attempt");
+        if (el) el.textContent = String(Math.max(left, 0));
+        if (left <= 0) done();
+      };
+      const now = () => { if (doc.visibilityState == "visible") done(); };
+      const done = () => {
+        clearInterval(timer); clearTimeout(timeout);
+        doc.removeEventListener("visibilitychange", now);
+        button && button.removeEventListener("click", done);
+        resolve();
+      };
+      const timer = setInterval(tick, 1000), timeout = setTimeout(done, ms);
+      doc.addEventListener("visibilitychange", now);
+      button && button.addEventListener("click", done);
+      tick();
+    });
+  }
+
+  // Reconnect UI: the app's #components-reconnect-modal gets the state as a class; otherwise a
+  // default overlay (fact sheet §12.4).
+  show(state: string, attempt = 0) {
+    const modal = this.doc.getElementById("components-reconnect-modal");
+    if (modal) {
+      modal.className = "components-reconnect-" + state;
+      const el = this.doc.getElementById("components-reconnect-current-attempt");
+      if (el) el.textContent = String(attempt);
+      modal.dispatchEvent(new (this.doc.defaultView as any).CustomEvent("components-reconnect-state-changed", { detail: { state, currentAttempt: attempt } }));
+      return;
+    }
+    if (!this.ui) {
+      this.ui = this.doc.createElement("div");
+      this.ui.id = "brasa-reconnect";
+      this.ui.style.cssText = "position:fixed;inset:0;z-index:1000;display:none;background:rgba(0,0,0,.4);color:#000;font:16px sans-serif;text-align:center;padding-top:30vh";
+      this.doc.body.appendChild(this.ui);
+    }
+    const text: Record<string, string> = {
+      show: "Attempting to reconnect to the server…", retrying: "Reconnecting to the server (attempt " + attempt + ")…",
+      failed: "Could not reconnect to the server. Reload the page to continue.",
+      rejected: "The session has ended. Reload the page to start a new one.",
+    };
+    this.ui.style.display = state == "hide" ? "none" : "block";
+    this.ui.innerHTML = '<div style="background:#fff;display:inline-block;padding:1em 2em;border-radius:6px"></div>';
+    this.ui.firstChild!.textContent = text[state] ?? "";
+    if (state == "failed" || state == "rejected") {
+      const a = this.doc.createElement("a");
+      a.href = "";
+      a.textContent = " Reload";
+      this.ui.firstChild!.appendChild(a);
+    }
+  }
+
+  // JS.Error or a batch that cannot be applied: end the circuit and show the error UI.
+  fail(message: string) {
+    console.error(message);
+    this.ended = true;
+    this.hub.stop();
+    const ui = this.doc.getElementById("blazor-error-ui");
+    if (ui) { ui.style.display = "block"; return; }
+    const div = this.doc.createElement("div");
+    div.id = "blazor-error-ui";
+    div.style.cssText = "position:fixed;bottom:0;left:0;right:0;z-index:1000;background:#ffffe0;padding:.6em 1.2em;box-shadow:0 -1px 2px rgba(0,0,0,.2);font:14px sans-serif";
+    div.textContent = "An unhandled error has occurred. ";
+    const a = this.doc.createElement("a");
+    a.href = "";
+    a.textContent = "Reload";
+    div.appendChild(a);
+    this.doc.body.appendChild(div);
+  }
+
+  // Ends this client's side of the circuit without the beacon (the server keeps it retained).
+  dispose() {
+    this.ended = true;
+    this.hub && this.hub.stop();
+  }
+
+  // The unload beacon: the server disposes the circuit at once.
+  disconnect() {
+    if (!this.secret || this.ended) return;
+    this.ended = true;
+    const data = new FormData();
+    data.append("circuitId", this.secret);
+    this.doc.defaultView!.navigator.sendBeacon(new URL("_blazor/disconnect", this.base), data);
+  }
+}

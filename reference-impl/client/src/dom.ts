@@ -1,0 +1,314 @@
+// DOM applier (spec/edits.md): logical component containers, sibling indexes, permutations,
+// value/checked properties, event handler registration with delegation at the document root.
+import type { RenderBatch, Frame, Edit } from "./reader";
+
+export class ApplyError extends Error {
+  constructor(public kind: string, public requirement: string) { super(kind + " (" + requirement + ")"); }
+}
+const fail = (kind: string, req: string): never => { throw new ApplyError(kind, req); };
+
+const SVG = "http://www.w3.org/2000/svg";
+// The logical-tree record kept on each node: parent, children, container flag, root flag,
+// end marker (a root container's range ends before it), pending clear of prerendered content.
+interface Logical { p: any; c: any[]; k?: 1; r?: 1; e?: Node | null; x?: 1 }
+const lg = (n: any): Logical => n._l || (n._l = { p: null, c: [] });
+
+export type EventSink = (handlerId: string, event: Event, element: Element) => void;
+
+export class Applier {
+  components = new Map<number, any>();
+  handlers = new Map<string, { el: any; ev: string }>();
+  private listening = new Set<string>();
+  private gone = new Set<number>();
+  constructor(public doc: Document, public onEvent?: EventSink) {}
+
+  // Attach root component `id` to a container: a comment marker (Blazor Web; `end` is the node
+  // that follows its prerendered content) or an element (blazor.server.js). ED-1.3.
+  attachRoot(id: number, node: Node, end: Node | null = null) {
+    const l = lg(node);
+    l.r = 1; l.x = 1;
+    if (node.nodeType == 8) { l.k = 1; l.e = end; }
+    this.components.set(id, node);
+  }
+
+  apply(batch: RenderBatch) {
+    const frames = batch.referenceFrames;
+    for (const diff of batch.updatedComponents) {
+      const container = this.components.get(diff.componentId);
+      if (!container) fail("unknown_component", this.gone.has(diff.componentId) ? "ED-5.1" : "ED-2.2");
+      if (!attached(container)) fail("component_not_in_document", "ED-2.2");
+      const l = lg(container);
+      if (l.x) { // first diff of a root component: drop the prerendered content
+        delete l.x;
+        if (l.k) {
+          (container as Comment).data = "!";
+          const end = l.e;
+          if (end) l.e = end.nextSibling; // the end marker goes too; what followed it is the anchor
+          while (container.nextSibling && container.nextSibling != l.e) container.parentNode.removeChild(container.nextSibling);
+        } else container.textContent = "";
+        l.c = [];
+      }
+      this.edits(container, diff.componentId, diff.edits, frames);
+    }
+    for (const id of batch.disposedComponentIds) {
+      const c = this.components.get(id);
+      if (!c) fail("unknown_disposed_component", "ED-5.1");
+      if (lg(c).r) while (lg(c).c.length) removeChild(c, 0);
+      this.components.delete(id);
+      this.gone.add(id);
+    }
+    for (const big of batch.disposedEventHandlerIds) {
+      const id = String(big), h = this.handlers.get(id);
+      if (h) {
+        if (h.el._h[h.ev] == id) delete h.el._h[h.ev];
+        this.handlers.delete(id);
+      }
+    }
+  }
+
+  private edits(container: any, componentId: number, edits: Edit[], frames: Frame[]) {
+    let parent = container;
+    let perm: [number, number][] | null = null;
+    for (const e of edits as any[]) {
+      const kids = lg(parent).c;
+      const t = e.type, i = e.siblingIndex;
+      const child = kids[i];
+      if (i !== undefined && t != "prependFrame" && t != "permutationListEntry" && i >= kids.length)
+        fail("edit/sibling_index_out_of_range", t == "stepIn" ? "ED-2.3" : "ED-2.4");
+      const element = () => { if (!isElement(child)) fail("edit/not_an_element", t == "stepIn" ? "ED-2.3" : t == "setAttribute" ? "ED-2.7" : "ED-2.8"); return child; };
+      switch (t) {
+        case "prependFrame":
+          if (i > kids.length) fail("edit/insertion_index_out_of_range", "ED-2.4");
+          this.insertFrame(parent, i, frames, e.referenceFrameIndex, componentId);
+          break;
+        case "removeFrame": removeChild(parent, i); break;
+        case "setAttribute": { const f = frames[e.referenceFrameIndex]; this.attr(element(), f.name!, f.value ?? null, f.eventHandlerId); break; }
+        case "removeAttribute": this.attr(element(), e.name, null); break;
+        case "updateText":
+          if (!child || child.nodeType != 3) fail("edit/not_a_text", "ED-2.9");
+          child.data = frames[e.referenceFrameIndex].content; break;
+        case "updateMarkup":
+          if (!lg(child).k || this.isComponent(child)) fail("edit/not_a_markup_block", "ED-2.10");
+          removeChild(parent, i);
+          this.insertFrame(parent, i, frames, e.referenceFrameIndex, componentId);
+          break;
+        case "stepIn": parent = element(); break;
+        case "stepOut": parent = lg(parent).p; break;
+        case "permutationListEntry":
+          if (i >= kids.length || e.moveToSiblingIndex >= kids.length) fail("edit/permutation_index_out_of_range", "ED-2.11");
+          (perm ||= []).push([i, e.moveToSiblingIndex]);
+          break;
+        case "permutationListEnd":
+          permute(parent, perm!);
+          perm = null;
+      }
+    }
+  }
+
+  private isComponent(n: any) { for (const c of this.components.values()) if (c == n) return true; return false; }
+
+  // Inserts frame `fi` (with its subtree) as logical child `index` of `parent`; returns how many
+  // logical children it inserted (ED-3.x).
+  private insertFrame(parent: any, index: number, frames: Frame[], fi: number, cid: number): number {
+    const f = frames[fi], doc = this.doc;
+    switch (f.type) {
+      case "element": {
+        const host = domElement(parent);
+        const svg = f.name == "svg" || (host && host.namespaceURI == SVG && host.localName != "foreignObject");
+        let el: any;
+        try { el = svg ? doc.createElementNS(SVG, f.name!) : doc.createElement(f.name!); }
+        catch { fail("edit/invalid_element_name", "ED-3.1"); }
+        el._c = cid;
+        const end = fi + f.subtreeLength!;
+        let j = fi + 1, n = 0;
+        for (; j < end && frames[j].type == "attribute"; j++) {
+          const a = frames[j];
+          this.attr(el, a.name!, a.value ?? null, a.eventHandlerId);
+        }
+        insertChild(parent, index, el);
+        for (; j < end; j += frames[j].subtreeLength || 1) {
+          const c = frames[j];
+          if (c.type == "elementReferenceCapture") this.attr(el, "_bl_" + c.id, "");
+          else n += this.insertFrame(el, n, frames, j, cid);
+        }
+        if (el._v !== undefined) setValue(el, el._v);
+        if (el.localName == "option") optionInserted(el);
+        return 1;
+      }
+      case "text": insertChild(parent, index, doc.createTextNode(f.content!)); return 1;
+      case "component": {
+        if (this.components.has(f.componentId!)) fail("edit/component_already_attached", "ED-3.3");
+        const c = doc.createComment("!");
+        lg(c).k = 1;
+        insertChild(parent, index, c);
+        this.components.set(f.componentId!, c);
+        return 1;
+      }
+      case "region": {
+        let n = 0;
+        for (let j = fi + 1, end = fi + f.subtreeLength!; j < end; j += frames[j].subtreeLength || 1)
+          n += this.insertFrame(parent, index + n, frames, j, cid);
+        return n;
+      }
+      case "markup": {
+        const c = doc.createComment("!");
+        lg(c).k = 1;
+        insertChild(parent, index, c);
+        const host = domElement(parent);
+        const holder: any = host && host.namespaceURI == SVG && host.localName != "foreignObject"
+          ? doc.createElementNS(SVG, "g") : doc.createElement("template");
+        holder.innerHTML = f.content || " ";
+        const nodes = Array.from<Node>((holder.content || holder).childNodes);
+        nodes.forEach((node, k) => insertChild(c, k, node));
+        return 1;
+      }
+      case "namedEvent": return 0;
+      case "attribute": return fail("edit/attribute_frame_out_of_place", "ED-3.7");
+      case "elementReferenceCapture": return fail("edit/reference_capture_outside_element", "ED-3.6");
+      default: return fail("edit/unsupported_frame_type", "ED-3.7");
+    }
+  }
+
+  // Section 5: one attribute frame (or a RemoveAttribute, value null) applied to an element.
+  attr(el: any, name: string, value: string | null, handlerId?: bigint) {
+    if (handlerId) {
+      if (!name.startsWith("on")) fail("edit/event_name_without_on_prefix", "ED-4.1");
+      const id = String(handlerId), ev = name.slice(2), h = (el._h ||= {});
+      if (this.handlers.has(id)) fail("edit/event_handler_already_tracked", "ED-4.1");
+      if (h[ev]) this.handlers.delete(h[ev]);
+      h[ev] = id;
+      this.handlers.set(id, { el, ev });
+      this.listen(ev);
+      return;
+    }
+    const html = el.namespaceURI != SVG, tag = el.localName;
+    if (name == "value" && html && (tag == "input" || tag == "select" || tag == "textarea")) {
+      el._v = value;
+      setValue(el, value);
+    } else if (name == "checked" && html && tag == "input") {
+      el.checked = value !== null;
+    } else if (name.startsWith("__internal_")) {
+      const m = /^__internal_(stopPropagation|preventDefault)_(.*)$/.exec(name);
+      if (!m) fail("edit/unsupported_internal_attribute", "ED-4.4");
+      if (!m![2].startsWith("on")) fail("edit/event_name_without_on_prefix", "ED-4.4");
+      (el._f ||= {})[m![1][0] + m![2].slice(2)] = value !== null;
+    } else if (value === null) {
+      el.removeAttribute(name);
+      if (tag == "option" && name == "value") optionInserted(el);
+    } else {
+      try { el.setAttribute(name, value); } catch { fail("edit/invalid_attribute_name", "ED-4.5"); }
+      if (tag == "option" && name == "value") optionInserted(el);
+    }
+  }
+
+  // Event delegation: one capturing listener per event name at the document root.
+  private listen(ev: string) {
+    if (this.listening.has(ev)) return;
+    this.listening.add(ev);
+    this.doc.addEventListener(ev, (e) => {
+      for (let n: any = e.target; n; n = NON_BUBBLING.has(ev) ? null : n.parentNode) {
+        if (n.disabled && MOUSE.has(ev)) continue;
+        const id = n._h && n._h[ev], f = n._f || {};
+        if (f["p" + ev] || (id && ev == "submit")) e.preventDefault();
+        if (id && this.onEvent) this.onEvent(id, e, n);
+        if (f["s" + ev]) break;
+      }
+    }, true);
+  }
+}
+
+const NON_BUBBLING = new Set(("abort blur cancel canplay canplaythrough change close cuechange durationchange emptied ended error focus load " +
+  "loadeddata loadedmetadata loadend loadstart mouseenter mouseleave pointerenter pointerleave pause play playing progress ratechange reset " +
+  "scroll seeked seeking stalled submit suspend timeupdate toggle unload volumechange waiting").split(" "));
+const MOUSE = new Set(["click", "dblclick", "mousedown", "mousemove", "mouseup"]);
+const isElement = (n: any) => n && n.nodeType == 1 && !lg(n).k;
+const domElement = (n: any): Element | null => (lg(n).k ? n.parentNode : n);
+
+function attached(n: any): boolean {
+  for (; n; n = lg(n).p) if (lg(n).r) return true;
+  return false;
+}
+
+// The DOM nodes of a logical child's range: itself, then (for a container) its children's ranges.
+function range(n: any, out: Node[] = []): Node[] {
+  out.push(n);
+  if (lg(n).k) for (const c of lg(n).c) range(c, out);
+  return out;
+}
+
+// Where a node appended to `parent` goes (ED-1.4).
+function appendPoint(parent: any): [Node, Node | null] {
+  const l = lg(parent);
+  if (!l.k) return [parent, null];
+  if (!l.p) return [parent.parentNode, l.e || null];
+  const sibs = lg(l.p).c, i = sibs.indexOf(parent);
+  return i + 1 < sibs.length ? [parent.parentNode, sibs[i + 1]] : appendPoint(l.p);
+}
+
+function insertChild(parent: any, index: number, child: any) {
+  const kids = lg(parent).c;
+  const [dom, ref] = index < kids.length ? [kids[index].parentNode, kids[index]] : appendPoint(parent);
+  for (const n of range(child)) dom.insertBefore(n, ref);
+  kids.splice(index, 0, child);
+  lg(child).p = parent;
+}
+
+function removeChild(parent: any, index: number) {
+  const [child] = lg(parent).c.splice(index, 1);
+  for (const n of range(child)) n.parentNode && n.parentNode.removeChild(n);
+  lg(child).p = null;
+}
+
+// ED-2.11: all moves of a list take effect together; only moved children are touched.
+function permute(parent: any, moves: [number, number][]) {
+  const kids = lg(parent).c, next = kids.slice(), from = new Set<number>(), to = new Set<number>();
+  for (const [a, b] of moves) {
+    if (from.has(a) || to.has(b)) fail("edit/invalid_permutation", "ED-2.11");
+    from.add(a); to.add(b);
+    next[b] = kids[a];
+  }
+  for (const a of from) if (!to.has(a)) fail("edit/invalid_permutation", "ED-2.11");
+  const [dom, end] = appendPoint(parent);
+  let anchor: Node | null = next.length ? null : end;
+  for (let i = next.length - 1; i >= 0; i--) {
+    const ref = i == next.length - 1 ? end : anchor;
+    if (to.has(i)) for (const n of range(next[i])) dom.insertBefore(n, ref);
+    anchor = next[i];
+  }
+  lg(parent).c = next;
+}
+
+function setValue(el: any, v: string | null) {
+  const tag = el.localName;
+  if (tag == "select") {
+    if (el.multiple) {
+      if (v !== null) try { JSON.parse(v); } catch { fail("edit/invalid_multiple_select_value", "ED-4.2"); }
+      for (const o of el.querySelectorAll("option")) selectOption(el, o);
+    } else el.value = v ?? "";
+    return;
+  }
+  if (tag == "input" && el.type == "file" && v) fail("edit/file_input_value", "ED-4.2");
+  // time and datetime-local drop a seconds part that is :00, or any when the input has no step.
+  const keep = el.type == "time" ? 5 : el.type == "datetime-local" ? 16 : 0;
+  if (tag == "input" && keep && v && v.length == keep + 3 && (v.endsWith("00") || !el.hasAttribute("step"))) v = v.slice(0, keep);
+  el.value = v ?? "";
+}
+
+function selectOption(select: any, option: any) {
+  const v = select._v;
+  if (select.multiple) {
+    if (v === null) fail("edit/null_multiple_select_value", "ED-4.2");
+    let list: any;
+    try { list = JSON.parse(v); option.selected = list.indexOf(option.value) >= 0; }
+    catch { fail("edit/invalid_multiple_select_value", "ED-4.2"); }
+  } else if (option.value == (v ?? "")) {
+    option.selected = true;
+    delete select._v;
+  }
+}
+
+function optionInserted(option: any) {
+  let s = option.parentNode;
+  while (s && s.localName != "select") s = s.parentNode;
+  if (s && s._v !== undefined) selectOption(s, option);
+}

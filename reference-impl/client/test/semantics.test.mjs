@@ -1,0 +1,79 @@
+// Every semantic conformance vector through reader + applier on jsdom (spec/edits.md).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { JSDOM } from "jsdom";
+import { readBatch } from "../build/reader.js";
+import { Applier, ApplyError } from "../build/dom.js";
+
+const root = new URL("../../../conformance/vectors/semantics/", import.meta.url);
+const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
+
+// A fresh document whose root element holds the container comment of root component 0 (ED-1.3).
+export function setup() {
+  const { window } = new JSDOM("<!DOCTYPE html><html><body><div id=root></div></body></html>");
+  const doc = window.document, rootEl = doc.getElementById("root");
+  const marker = doc.createComment("!");
+  rootEl.appendChild(marker);
+  const applier = new Applier(doc);
+  applier.attachRoot(0, marker);
+  return { window, doc, rootEl, applier };
+}
+
+// innerHTML as current Chromium serialises it (it escapes < and > in attribute values too).
+const VOID = new Set("area base br col embed hr img input link meta source track wbr param keygen basefont bgsound frame".split(" "));
+const RAW = new Set("style script xmp iframe noembed noframes plaintext noscript".split(" "));
+const esc = (s, attr) => s.replace(/&/g, "&amp;").replace(/\u00a0/g, "&nbsp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+  .replace(/"/g, attr ? "&quot;" : '"');
+export function innerHTML(node) {
+  let out = "";
+  const kids = node.localName === "template" ? node.content.childNodes : node.childNodes;
+  for (const n of kids) {
+    if (n.nodeType === 1) {
+      const name = n.namespaceURI === "http://www.w3.org/1999/xhtml" ? n.localName : n.tagName;
+      out += "<" + name;
+      for (const a of n.attributes) out += " " + a.name + '="' + esc(a.value, true) + '"';
+      out += ">";
+      if (!(VOID.has(name) && n.namespaceURI === "http://www.w3.org/1999/xhtml")) out += innerHTML(n) + "</" + name + ">";
+    } else if (n.nodeType === 3) out += RAW.has(node.localName) ? n.data : esc(n.data, false);
+    else if (n.nodeType === 8) out += "<!--" + n.data + "-->";
+  }
+  return out;
+}
+
+function handlers(applier, rootEl) {
+  const path = (el) => {
+    const p = [];
+    for (let n = el; n !== rootEl; n = n.parentNode) p.unshift(Array.prototype.indexOf.call(n.parentNode.childNodes, n));
+    return p;
+  };
+  return [...applier.handlers.entries()]
+    .sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1))
+    .map(([id, h]) => ({ eventHandlerId: id, event: h.ev, path: path(h.el) }));
+}
+
+for (const kind of ["valid", "invalid"]) {
+  for (const file of readdirSync(new URL(kind + "/", root)).filter((f) => f.endsWith(".json")).sort()) {
+    const vector = JSON.parse(readFileSync(new URL(kind + "/" + file, root), "utf8"));
+    test(vector.id, () => {
+      const { rootEl, applier } = setup();
+      vector.batches.forEach((h, i) => {
+        const batch = readBatch(hex(h));
+        if (kind === "invalid" && vector.expect.batch === i) {
+          let got;
+          try { applier.apply(batch); } catch (e) { got = e; }
+          assert.ok(got instanceof ApplyError, "expected an apply error, got " + (got ?? "success"));
+          assert.deepEqual({ error: got.kind, requirement: got.requirement },
+            { error: vector.expect.error, requirement: vector.expect.requirement });
+          return;
+        }
+        if (kind === "invalid" && i > vector.expect.batch) return;
+        applier.apply(batch);
+        if (kind === "valid") {
+          assert.equal(innerHTML(rootEl), vector.expect.html[i], "html after batch " + i);
+          assert.deepEqual(handlers(applier, rootEl), vector.expect.handlers[i], "handlers after batch " + i);
+        }
+      });
+    });
+  }
+}
