@@ -9,6 +9,8 @@ use brasa_protocol::hub;
 use brasa_protocol::render_batch::{self, Limits, RenderBatch};
 use clap::{Parser, Subcommand};
 
+mod serve;
+
 /// Brasa: the specification, reference implementation and conformance suite of Blazor's
 /// render-batch and event protocol.
 #[derive(Parser)]
@@ -79,6 +81,8 @@ enum Command {
         /// Which schema.
         name: String,
     },
+    /// Serve an app over Blazor Server's protocol (the page, the client script, `/_blazor`).
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -358,6 +362,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(stdout, "{suite}: {count} vectors").context("cannot write")?;
             }
         }
+        Command::Serve(args) => serve::run(args)?,
         Command::RenderTrees { file } => {
             let raw = read_input(file.as_ref())?;
             let text = String::from_utf8(raw).context("the case file is not UTF-8")?;

@@ -1,0 +1,50 @@
+//! `brasa serve`: Brasa's Server host (`brasa-server`) on a tokio runtime.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+/// The options of `brasa serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The app to serve.
+    #[arg(long, default_value = "conformance")]
+    pub app: String,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:5000")]
+    pub addr: SocketAddr,
+    /// How long a disconnected circuit is kept, in seconds (`DisconnectedCircuitRetentionPeriod`).
+    #[arg(long, default_value_t = 180)]
+    pub retention: u64,
+    /// How many disconnected circuits are kept at most (`DisconnectedCircuitMaxRetained`).
+    #[arg(long, default_value_t = 100)]
+    pub max_retained: usize,
+}
+
+/// Runs the server until the process is stopped.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    if args.app != "conformance" {
+        bail!("unknown app '{}': the only app is 'conformance'", args.app);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = brasa_server::Config {
+        app: args.app,
+        retention: Duration::from_secs(args.retention),
+        max_retained: args.max_retained,
+        ..brasa_server::Config::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the tokio runtime")?;
+    runtime
+        .block_on(brasa_server::serve(args.addr, config))
+        .with_context(|| format!("serving on {}", args.addr))
+}

@@ -1,0 +1,398 @@
+//! The application behind each circuit: a `brasa-render` renderer with the conformance app's
+//! root components, driven by the circuit core through [`CircuitApp`].
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+
+use brasa_circuit::{AppFactory, CircuitApp, Rendered};
+use brasa_protocol::blazor::{ClientCall, ServerCall};
+use brasa_protocol::events::{self, DispatchEvent, EventLimits};
+use brasa_render::{Batch, ChangeValue, Component, EventArgs, Renderer};
+use serde_json::Value as Json;
+
+use crate::descriptor::Keys;
+use crate::metrics::Metrics;
+use crate::pages;
+
+/// The renderer's interop object (`DotNetObjectReference` id 1, fact sheet §6.2).
+pub const RENDERER_OBJECT_ID: i64 = 1;
+/// `WebRendererId.Server`.
+const RENDERER_ID: u32 = 1;
+/// The attach call's async handle: the circuit's first .NET→JS call (§6.2).
+const ATTACH_HANDLE: i64 = 2;
+const ATTACH: &str = "Blazor._internal.attachWebRendererInterop";
+const ENABLE_NAVIGATION_INTERCEPTION: &str = "Blazor._internal.navigationManager.enableNavigationInterception";
+const FOCUS_BY_SELECTOR: &str = "Blazor._internal.domWrapper.focusBySelector";
+/// `RootComponents.MaxJSRootComponents`.
+const MAX_ROOT_COMPONENTS: usize = 100;
+
+/// Where the Router's start-up calls (§6.5) stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StartUp {
+    /// No root component rendered yet.
+    Waiting,
+    /// The first batch was produced; the calls follow its acknowledgement.
+    FirstBatchSent,
+    /// Both sent.
+    Done,
+}
+
+/// One circuit's application.
+pub struct ConformanceApp {
+    keys: Arc<Keys>,
+    metrics: Arc<Metrics>,
+    renderer: Renderer,
+    base_uri: String,
+    uri: String,
+    calls: Vec<ServerCall>,
+    /// Batches produced by event dispatch or root-component operations, not yet handed out.
+    pending: VecDeque<Batch>,
+    /// (renderer batch number, retired ids) of handed-out batches that retire ids.
+    retiring: VecDeque<(u64, Vec<u64>)>,
+    /// ssrComponentId → renderer component id.
+    roots: Vec<(u64, i32)>,
+    next_async_handle: i64,
+    start_up: StartUp,
+    limits: EventLimits,
+    /// Started by blazor.server.js with markers (§14).
+    server_js: bool,
+}
+
+impl ConformanceApp {
+    fn new(keys: Arc<Keys>, metrics: Arc<Metrics>) -> Self {
+        let mut renderer = Renderer::new();
+        // Blazor Server keeps retired handler ids alive until the batch is acknowledged.
+        renderer.set_deferred_event_handler_retirement(true);
+        ConformanceApp {
+            keys,
+            metrics,
+            renderer,
+            base_uri: String::new(),
+            uri: String::new(),
+            calls: Vec::new(),
+            pending: VecDeque::new(),
+            retiring: VecDeque::new(),
+            roots: Vec::new(),
+            next_async_handle: ATTACH_HANDLE,
+            start_up: StartUp::Waiting,
+            limits: EventLimits::default(),
+            server_js: false,
+        }
+    }
+
+    fn begin_invoke_js(&mut self, identifier: &str, arguments_json: String, result_type: i64) -> i64 {
+        let handle = self.next_async_handle;
+        self.next_async_handle += 1;
+        self.calls.push(ServerCall::BeginInvokeJs {
+            async_handle: handle,
+            identifier: identifier.into(),
+            arguments_json,
+            result_type,
+            target_instance_id: 0,
+            call_type: 1,
+        });
+        handle
+    }
+
+    fn add_root(&mut self, ssr_component_id: u64, marker: &Json) -> Result<(), String> {
+        if self.roots.iter().any(|(id, _)| *id == ssr_component_id) {
+            return Err("Duplicate component ID.".into());
+        }
+        if self.roots.len() >= MAX_ROOT_COMPONENTS {
+            return Err("Exceeded the maximum number of allowed server interactive root components.".into());
+        }
+        let marker_type = marker.get("type").and_then(Json::as_str).unwrap_or("");
+        if marker_type != "server" && marker_type != "auto" {
+            return Err("bad marker type".into());
+        }
+        let descriptor = marker
+            .get("descriptor")
+            .and_then(Json::as_str)
+            .ok_or("Missing descriptor.")?;
+        let payload = self.keys.open_descriptor(descriptor).ok_or("bad descriptor")?;
+        if marker.get("key") != Some(&payload.key) {
+            return Err("key mismatch".into());
+        }
+        let component = pages::create(&payload.type_name).ok_or("unknown component type")?;
+        let component_id = component(&mut self.renderer);
+        self.roots.push((ssr_component_id, component_id));
+        self.calls.push(ServerCall::AttachComponent {
+            component_id: component_id.into(),
+            selector: ssr_component_id.to_string(),
+        });
+        if let Some(batch) = self
+            .renderer
+            .render_root_component(component_id)
+            .map_err(|e| e.to_string())?
+        {
+            self.pending.push_back(batch);
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self, event: DispatchEvent) -> Result<(bool, String), String> {
+        let id = event.descriptor.event_handler_id;
+        let args = match event.event_args {
+            events::EventArgs::Change(change) => match change.value {
+                Some(events::ChangeValue::Bool(b)) => EventArgs::Change(ChangeValue::Bool(b)),
+                Some(events::ChangeValue::String(s)) => EventArgs::Change(ChangeValue::String(s)),
+                other => EventArgs::Json(serde_json::json!({ "value": other })),
+            },
+            events::EventArgs::Empty(_) => EventArgs::Empty,
+            other => EventArgs::Json(serde_json::from_str(&other.to_json()).unwrap_or(Json::Null)),
+        };
+        use brasa_render::DispatchEventError as E;
+        match self.renderer.dispatch_event(id, &args) {
+            Ok(batch) => {
+                if let Some(batch) = batch {
+                    self.pending.push_back(batch);
+                }
+                Ok((true, "{}".into()))
+            }
+            Err(E::UnknownEventHandler(_) | E::RetiredEventHandler(_)) => Ok((
+                false,
+                format!(
+                    "System.ArgumentException: There is no event handler associated with this event. EventId: '{id}'. (Parameter 'eventHandlerId')"
+                ),
+            )),
+            Err(other) => Err(format!("System.InvalidOperationException: {other}")),
+        }
+    }
+}
+
+impl CircuitApp for ConformanceApp {
+    fn start(&mut self, base_uri: &str, uri: &str, components: &str) -> Result<(), String> {
+        self.base_uri = base_uri.to_owned();
+        self.uri = uri.to_owned();
+        // §6.2: the renderer's attach call is the circuit's first .NET→JS call.
+        self.begin_invoke_js(
+            ATTACH,
+            format!("[{RENDERER_ID},{{\"__dotNetObject\":{RENDERER_OBJECT_ID}}},{{}},{{}}]"),
+            3,
+        );
+        // blazor.web.js passes "[]"; blazor.server.js the page's markers (§14): each is attached
+        // with its sequence as the selector and first rendered before the completion.
+        const INVALID: &str = "The list of component records is not valid.";
+        let Ok(Json::Array(markers)) = serde_json::from_str::<Json>(components) else {
+            return Err(INVALID.into());
+        };
+        for (index, marker) in markers.iter().enumerate() {
+            let sequence = marker.get("sequence").and_then(Json::as_u64);
+            let descriptor = marker
+                .get("descriptor")
+                .and_then(Json::as_str)
+                .and_then(|d| self.keys.open_descriptor(d));
+            let (Some(sequence), Some(descriptor)) = (sequence, descriptor) else {
+                return Err(INVALID.into());
+            };
+            if sequence != index as u64 || descriptor.sequence != sequence {
+                return Err(INVALID.into());
+            }
+            let component = pages::create(&descriptor.type_name).ok_or(INVALID)?;
+            let component_id = component(&mut self.renderer);
+            self.roots.push((sequence, component_id));
+            self.calls.push(ServerCall::AttachComponent {
+                component_id: component_id.into(),
+                selector: sequence.to_string(),
+            });
+            if let Some(batch) = self
+                .renderer
+                .render_root_component(component_id)
+                .map_err(|e| e.to_string())?
+            {
+                self.pending.push_back(batch);
+            }
+        }
+        if !markers.is_empty() {
+            self.server_js = true;
+        }
+        Ok(())
+    }
+
+    fn update_root_components(&mut self, operations: &str, _application_state: &str) -> Result<(), String> {
+        if self.server_js {
+            return Err(
+                "UpdateRootComponents is not supported when components have been provided during circuit start up."
+                    .into(),
+            );
+        }
+        let batch: Json = serde_json::from_str(operations).map_err(|e| e.to_string())?;
+        let operations = batch
+            .get("operations")
+            .and_then(Json::as_array)
+            .ok_or("no operations")?;
+        let mut seen = HashSet::new();
+        for operation in operations {
+            let ssr_component_id = operation
+                .get("ssrComponentId")
+                .and_then(Json::as_u64)
+                .ok_or("Missing ssrComponentId.")?;
+            if !seen.insert(ssr_component_id) {
+                return Err("Duplicate component ID.".into());
+            }
+            let kind = operation
+                .get("type")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            match kind.as_str() {
+                "add" => {
+                    let marker = operation.get("marker").ok_or("Missing marker.")?;
+                    self.add_root(ssr_component_id, marker)?;
+                }
+                "remove" => {
+                    let index = self
+                        .roots
+                        .iter()
+                        .position(|(id, _)| *id == ssr_component_id)
+                        .ok_or_else(|| format!("No root component exists with SSR component ID {ssr_component_id}."))?;
+                    let (_, component_id) = self.roots.remove(index);
+                    if let Some(batch) = self
+                        .renderer
+                        .remove_root_component(component_id)
+                        .map_err(|e| e.to_string())?
+                    {
+                        self.pending.push_back(batch);
+                    }
+                }
+                "update" => {
+                    // Same type and key with equal parameters change nothing (no parameters yet).
+                    let marker = operation.get("marker").ok_or("Missing marker.")?;
+                    let descriptor = marker
+                        .get("descriptor")
+                        .and_then(Json::as_str)
+                        .ok_or("Missing descriptor.")?;
+                    self.keys.open_descriptor(descriptor).ok_or("bad descriptor")?;
+                    if !self.roots.iter().any(|(id, _)| *id == ssr_component_id) {
+                        return Err("unknown component".into());
+                    }
+                }
+                _ => return Err("unknown operation".into()),
+            }
+        }
+        Ok(())
+    }
+
+    fn invoke_dotnet(
+        &mut self,
+        assembly_name: Option<&str>,
+        method_identifier: &str,
+        dotnet_object_id: i64,
+        arguments_json: &str,
+    ) -> Result<(bool, String), String> {
+        let call = ClientCall::BeginInvokeDotNetFromJs {
+            call_id: Some(String::new()),
+            assembly_name: assembly_name.map(str::to_owned),
+            method_identifier: Some(method_identifier.to_owned()),
+            dotnet_object_id,
+            arguments_json: Some(arguments_json.to_owned()),
+        };
+        match DispatchEvent::from_call(&call, RENDERER_OBJECT_ID, &self.limits) {
+            Some(Ok(event)) => self.dispatch(event),
+            Some(Err(error)) => Ok((false, format!("System.ArgumentException: {error}"))),
+            None if dotnet_object_id != 0 && dotnet_object_id != RENDERER_OBJECT_ID => Ok((
+                false,
+                format!(
+                    "System.ArgumentException: There is no tracked object with id '{dotnet_object_id}'. Perhaps the DotNetObjectReference instance was already disposed. (Parameter 'dotNetObjectId')"
+                ),
+            )),
+            None => Ok((
+                false,
+                format!(
+                    "System.ArgumentException: The assembly '{}' does not contain a public invokable method with [JSInvokableAttribute(\"{method_identifier}\")].",
+                    assembly_name.unwrap_or("")
+                ),
+            )),
+        }
+    }
+
+    fn end_invoke_js(&mut self, async_handle: i64, _succeeded: bool, _arguments_json: &str) -> Result<(), String> {
+        let _ = async_handle;
+        Ok(())
+    }
+
+    fn location_changed(&mut self, uri: &str, _state: Option<&str>, _intercepted: bool) -> Result<(), String> {
+        if uri.starts_with(&self.base_uri) {
+            self.uri = uri.to_owned();
+            Ok(())
+        } else {
+            Err(format!(
+                "System.ArgumentException: The URI '{uri}' is not contained by the base URI '{}'.",
+                self.base_uri
+            ))
+        }
+    }
+
+    fn render(&mut self) -> Result<Option<Rendered>, String> {
+        let batch = match self.pending.pop_front() {
+            Some(batch) => batch,
+            None => match self.renderer.process_render_queue().map_err(|e| e.to_string())? {
+                Some(batch) => batch,
+                None => return Ok(None),
+            },
+        };
+        let bytes = batch.encode().map_err(|e| e.to_string())?;
+        let retired = batch.disposed_event_handler_ids.clone();
+        if !retired.is_empty() {
+            // The renderer numbers batches in production order; pending ones were produced in order.
+            let number = self.renderer.batches_produced() - self.pending.len() as u64;
+            self.retiring.push_back((number, retired.clone()));
+        }
+        if self.start_up == StartUp::Waiting && !self.roots.is_empty() {
+            self.start_up = StartUp::FirstBatchSent;
+        }
+        self.metrics.batch_sent(bytes.len());
+        Ok(Some((bytes, retired)))
+    }
+
+    fn release_event_handlers(&mut self, ids: &[u64]) {
+        self.metrics.batch_acknowledged();
+        let released: HashSet<u64> = ids.iter().copied().collect();
+        let mut through = None;
+        while let Some((number, retired)) = self.retiring.front() {
+            if !retired.iter().all(|id| released.contains(id)) {
+                break;
+            }
+            through = Some(*number);
+            self.retiring.pop_front();
+        }
+        if let Some(through) = through {
+            self.renderer.acknowledge_batches(through);
+        }
+        // §6.5: the Router's start-up calls run after the first batch was displayed.
+        // Both go out together (captures/serverjs/counter; in other captures the second
+        // followed the first's completion only by timing).
+        if self.start_up == StartUp::FirstBatchSent {
+            self.start_up = StartUp::Done;
+            self.begin_invoke_js(ENABLE_NAVIGATION_INTERCEPTION, format!("[{RENDERER_ID}]"), 0);
+            self.begin_invoke_js(FOCUS_BY_SELECTOR, "[\"h1\"]".into(), 3);
+        }
+    }
+
+    fn take_calls(&mut self) -> Vec<ServerCall> {
+        std::mem::take(&mut self.calls)
+    }
+}
+
+/// Creates a [`ConformanceApp`] per circuit.
+pub struct ConformanceApps {
+    /// The descriptor keys shared with the page handler.
+    pub keys: Arc<Keys>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppFactory for ConformanceApps {
+    type App = ConformanceApp;
+    fn create(&mut self) -> ConformanceApp {
+        ConformanceApp::new(self.keys.clone(), self.metrics.clone())
+    }
+}
+
+/// Adds a root component to a renderer and returns its id (see [`pages::create`]).
+pub type AddRoot = Box<dyn FnOnce(&mut Renderer) -> brasa_render::ComponentId>;
+
+/// Adds a root component of type `C` (for [`pages::create`]).
+pub fn adder<C: Component + Default>() -> AddRoot {
+    Box::new(|renderer: &mut Renderer| renderer.add_root_component(C::default()))
+}

@@ -1,0 +1,448 @@
+//! Brasa's Server host: Blazor Server's endpoints over axum and tokio, a thin adapter over the
+//! sans-IO [`brasa_circuit::Server`].
+//!
+//! * One task per WebSocket connection feeds received frames to the shared core (behind a
+//!   `std::sync::Mutex`: the core is synchronous and never blocks) and a writer task writes the
+//!   core's [`Output`]s: text or binary frames, close code 1000.
+//! * A timer task calls [`Server::tick`] with monotonic milliseconds since start.
+//! * Limits (fact sheet §4.4): 32 KiB messages (enforced by the core), handshake timeout 15 s,
+//!   keep-alive Ping every 15 s, close after 30 s without anything from the client.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod descriptor;
+pub mod metrics;
+pub mod pages;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use brasa_circuit::{FrameKind, Millis, Output, RegistryOptions, Server, ServerOptions};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+
+use crate::app::ConformanceApps;
+use crate::descriptor::Keys;
+use crate::metrics::Metrics;
+
+/// SignalR's `HandshakeTimeout`.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
+/// SignalR's `KeepAliveInterval`: the server pings this often.
+pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(15);
+/// SignalR's `ClientTimeoutInterval`: the server closes after this long without a frame.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a negotiated connection token stays usable.
+const TOKEN_LIFETIME: Duration = Duration::from_secs(60);
+/// A Ping message `[6]`, length-prefixed.
+const PING: &[u8] = &[0x02, 0x91, 0x06];
+
+/// How the host is configured.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The app to serve (`conformance`).
+    pub app: String,
+    /// Disconnected-circuit retention.
+    pub retention: Duration,
+    /// Disconnected circuits kept at most.
+    pub max_retained: usize,
+    /// The client script served at `/_framework/blazor.web.js`: a file read on each request, or
+    /// `None` for the bundle embedded at build time (404 when there was none).
+    pub client_bundle: Option<PathBuf>,
+    /// Handshake timeout.
+    pub handshake_timeout: Duration,
+    /// Keep-alive interval.
+    pub keep_alive: Duration,
+    /// Client timeout.
+    pub client_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            app: "conformance".into(),
+            retention: Duration::from_secs(180),
+            max_retained: 100,
+            client_bundle: None,
+            handshake_timeout: HANDSHAKE_TIMEOUT,
+            keep_alive: KEEP_ALIVE_INTERVAL,
+            client_timeout: CLIENT_TIMEOUT,
+        }
+    }
+}
+
+/// What a connection's writer does.
+enum Write {
+    Frame(FrameKind, Vec<u8>),
+    Close,
+}
+
+struct Shared {
+    config: Config,
+    server: Mutex<Server<ConformanceApps>>,
+    writers: Mutex<HashMap<u64, mpsc::UnboundedSender<Write>>>,
+    tokens: Mutex<HashMap<String, Instant>>,
+    keys: Arc<Keys>,
+    metrics: Arc<Metrics>,
+    start: Instant,
+}
+
+impl Shared {
+    fn now(&self) -> Millis {
+        self.start.elapsed().as_millis() as Millis
+    }
+
+    /// Runs `f` on the core and routes what it returns, under the core's lock so that the
+    /// writes of one connection keep the core's order.
+    fn with_server<R>(&self, f: impl FnOnce(&mut Server<ConformanceApps>, Millis) -> (R, Vec<Output>)) -> R {
+        let mut server = self.server.lock().unwrap_or_else(|e| e.into_inner());
+        let (result, outputs) = f(&mut server, self.now());
+        for reason in server.take_ended() {
+            tracing::info!(?reason, "circuit ended");
+            self.metrics.ended(&reason);
+        }
+        let writers = self.writers.lock().unwrap_or_else(|e| e.into_inner());
+        for output in outputs {
+            match output {
+                Output::Send {
+                    connection,
+                    kind,
+                    bytes,
+                } => {
+                    if let Some(writer) = writers.get(&connection) {
+                        let _ = writer.send(Write::Frame(kind, bytes));
+                    }
+                }
+                Output::Close { connection } => {
+                    if let Some(writer) = writers.get(&connection) {
+                        let _ = writer.send(Write::Close);
+                    }
+                }
+            }
+        }
+        result
+    }
+}
+
+/// The axum application of a host with this configuration; also starts its timer task (call
+/// inside a tokio runtime).
+pub fn router(config: Config) -> Router {
+    let keys = Arc::new(Keys::random());
+    let metrics = Arc::new(Metrics::default());
+    let options = ServerOptions {
+        registry: RegistryOptions {
+            retention: config.retention.as_millis() as Millis,
+            max_retained: config.max_retained,
+        },
+        ..ServerOptions::default()
+    };
+    let server = Server::new(
+        ConformanceApps {
+            keys: keys.clone(),
+            metrics: metrics.clone(),
+        },
+        Box::new(|| {
+            let mut bytes = [0u8; brasa_circuit::SECRET_BYTES];
+            getrandom::fill(&mut bytes).expect("the OS random source");
+            bytes
+        }),
+        options,
+    );
+    let shared = Arc::new(Shared {
+        config,
+        server: Mutex::new(server),
+        writers: Mutex::new(HashMap::new()),
+        tokens: Mutex::new(HashMap::new()),
+        keys,
+        metrics,
+        start: Instant::now(),
+    });
+    tokio::spawn(timer(Arc::downgrade(&shared)));
+    let mut router = Router::new()
+        .route("/_blazor/negotiate", post(negotiate))
+        .route("/_blazor", get(connect))
+        .route("/_blazor/disconnect", post(disconnect))
+        .route("/_blazor/disconnect/", post(disconnect))
+        .route("/_blazor/initializers", get(initializers))
+        .route("/_framework/blazor.web.js", get(client_script))
+        .route("/metrics", get(metrics_text));
+    for (route, type_name) in pages::PAGES {
+        let type_name = *type_name;
+        router = router.route(
+            route,
+            get(move |State(shared): State<Arc<Shared>>| async move { Html(pages::page(&shared.keys, type_name)) }),
+        );
+    }
+    router
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(shared)
+}
+
+/// Serves `router(config)` on `addr` until the process ends.
+pub async fn serve(addr: SocketAddr, config: Config) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, app = %config.app, "listening");
+    axum::serve(listener, router(config)).await
+}
+
+async fn timer(shared: std::sync::Weak<Shared>) {
+    let mut interval = tokio::time::interval(Duration::from_millis(250));
+    loop {
+        interval.tick().await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        shared.with_server(|server, now| {
+            server.tick(now);
+            ((), Vec::new())
+        });
+        let mut tokens = shared.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens.retain(|_, issued| issued.elapsed() < TOKEN_LIFETIME);
+    }
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random source");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `POST /_blazor/negotiate?negotiateVersion=1` (fact sheet §3): SignalR negotiate v1.
+async fn negotiate(State(shared): State<Arc<Shared>>, Query(query): Query<HashMap<String, String>>) -> Response {
+    if query.get("negotiateVersion").map(String::as_str) != Some("1") {
+        return (StatusCode::BAD_REQUEST, "negotiateVersion 1 is required").into_response();
+    }
+    let token = random_token();
+    let connection_id = random_token();
+    shared
+        .tokens
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(token.clone(), Instant::now());
+    let body = serde_json::json!({
+        "negotiateVersion": 1,
+        "connectionId": connection_id,
+        "connectionToken": token,
+        "availableTransports": [
+            {"transport": "WebSockets", "transferFormats": ["Text", "Binary"]},
+        ],
+    });
+    ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// `GET /_blazor?id=<token>`: the WebSocket.
+async fn connect(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<HashMap<String, String>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let known = query
+        .get("id")
+        .and_then(|id| shared.tokens.lock().unwrap_or_else(|e| e.into_inner()).remove(id))
+        .is_some();
+    if !known {
+        return (StatusCode::NOT_FOUND, "No Connection with that ID").into_response();
+    }
+    upgrade
+        .max_message_size(1 << 20)
+        .on_upgrade(move |socket| connection(shared, socket))
+        .into_response()
+}
+
+async fn connection(shared: Arc<Shared>, socket: WebSocket) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Write>();
+    let id = {
+        let mut server = shared.server.lock().unwrap_or_else(|e| e.into_inner());
+        let id = server.open_connection();
+        shared.writers.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
+        id
+    };
+    shared
+        .metrics
+        .connections_opened
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let span = tracing::info_span!("connection", id);
+    let _enter = span.enter();
+    tracing::debug!("open");
+    drop(_enter);
+    let (mut sink, mut stream) = socket.split();
+    let (handshaken_tx, handshaken_rx) = tokio::sync::watch::channel(false);
+    let keep_alive = shared.config.keep_alive;
+    let metrics = shared.metrics.clone();
+    // The writer: the core's frames in order, a Ping every keep-alive interval after the
+    // handshake response, and the close.
+    let writer = tokio::spawn(async move {
+        let mut ping = tokio::time::interval(keep_alive);
+        ping.tick().await;
+        let mut handshaken = false;
+        loop {
+            tokio::select! {
+                write = rx.recv() => match write {
+                    Some(Write::Frame(kind, bytes)) => {
+                        metrics.frames_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        metrics.bytes_sent.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                        let message = match kind {
+                            FrameKind::Text => Message::Text(String::from_utf8_lossy(&bytes).into_owned().into()),
+                            FrameKind::Binary => {
+                                if !handshaken {
+                                    handshaken = true;
+                                    let _ = handshaken_tx.send(true);
+                                }
+                                Message::Binary(bytes.into())
+                            }
+                        };
+                        if sink.send(message).await.is_err() {
+                            break;
+                        }
+                        // SignalR pings only when nothing else was sent for a whole interval.
+                        ping.reset();
+                    }
+                    Some(Write::Close) | None => {
+                        let _ = sink
+                            .send(Message::Close(Some(CloseFrame { code: 1000, reason: "".into() })))
+                            .await;
+                        break;
+                    }
+                },
+                _ = ping.tick(), if handshaken => {
+                    if sink.send(Message::Binary(Bytes::from_static(PING))).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let handshake_deadline = tokio::time::Instant::now() + shared.config.handshake_timeout;
+    loop {
+        let handshaken = *handshaken_rx.borrow();
+        let deadline = if handshaken {
+            tokio::time::Instant::now() + shared.config.client_timeout
+        } else {
+            handshake_deadline.min(tokio::time::Instant::now() + shared.config.client_timeout)
+        };
+        let received = tokio::select! {
+            received = stream.next() => received,
+            _ = tokio::time::sleep_until(deadline) => {
+                tracing::info!(id, handshaken, "timed out");
+                break;
+            }
+            _ = async {
+                let mut watch = handshaken_rx.clone();
+                let _ = watch.wait_for(|done| *done).await;
+            }, if !handshaken => continue,
+        };
+        let bytes = match received {
+            Some(Ok(Message::Binary(bytes))) => bytes.to_vec(),
+            Some(Ok(Message::Text(text))) => text.as_bytes().to_vec(),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+        };
+        shared
+            .metrics
+            .bytes_received
+            .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        let closed = shared.with_server(|server, now| {
+            let outputs = server.receive(id, &bytes, now);
+            let closed = outputs
+                .iter()
+                .any(|o| matches!(o, Output::Close { connection } if *connection == id));
+            (closed, outputs)
+        });
+        if closed {
+            break;
+        }
+    }
+    shared.with_server(|server, now| {
+        server.connection_closed(id, now);
+        ((), Vec::new())
+    });
+    // Dropping the sender ends the writer after what it was given, with a close frame.
+    shared.writers.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    tracing::debug!(id, "closed");
+}
+
+/// `POST /_blazor/disconnect` (fact sheet §3, §13.1): form field `circuitId`, urlencoded or
+/// multipart; 200 and the circuit ended for a live circuit, 400 otherwise.
+async fn disconnect(State(shared): State<Arc<Shared>>, request: Request) -> StatusCode {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut circuit_id = None;
+    if content_type.starts_with("multipart/form-data") {
+        if let Ok(mut multipart) = Multipart::from_request(request, &()).await {
+            while let Ok(Some(field)) = multipart.next_field().await {
+                if field.name() == Some("circuitId") {
+                    circuit_id = field.text().await.ok();
+                    break;
+                }
+            }
+        }
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        if let Ok(axum::Form(form)) = axum::Form::<HashMap<String, String>>::from_request(request, &()).await {
+            circuit_id = form.get("circuitId").cloned();
+        }
+    }
+    let Some(circuit_id) = circuit_id else {
+        return StatusCode::BAD_REQUEST;
+    };
+    let live = shared.with_server(|server, _| {
+        let mut out = Vec::new();
+        let live = server.terminate(&circuit_id, &mut out);
+        (live, out)
+    });
+    tracing::info!(live, "disconnect");
+    if live { StatusCode::OK } else { StatusCode::BAD_REQUEST }
+}
+
+/// `GET /_blazor/initializers`: no JS initializers.
+async fn initializers() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], "[]")
+}
+
+/// `GET /_framework/blazor.web.js`: Brasa's client bundle when it exists, 404 otherwise.
+async fn client_script(State(shared): State<Arc<Shared>>) -> Response {
+    let bytes = match &shared.config.client_bundle {
+        Some(path) => tokio::fs::read(path).await.ok().map(Bytes::from),
+        None => EMBEDDED_CLIENT.map(Bytes::from_static),
+    };
+    match bytes {
+        Some(bytes) => ([(header::CONTENT_TYPE, "text/javascript")], bytes).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `reference-impl/client/dist/brasa.js` as it was at build time.
+#[cfg(brasa_client_bundle)]
+pub const EMBEDDED_CLIENT: Option<&[u8]> = Some(include_bytes!(concat!(env!("OUT_DIR"), "/brasa.js")));
+/// No client bundle existed at build time.
+#[cfg(not(brasa_client_bundle))]
+pub const EMBEDDED_CLIENT: Option<&[u8]> = None;
+
+/// `GET /metrics`: plain-text counters.
+async fn metrics_text(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let (connected, retained) = {
+        let server = shared.server.lock().unwrap_or_else(|e| e.into_inner());
+        let retained = server.disconnected_circuits();
+        (server.circuits() - retained, retained)
+    };
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        shared.metrics.render(connected, retained),
+    )
+}

@@ -1,0 +1,953 @@
+//! A protocol client over a real WebSocket on loopback, against `brasa-server` (fact sheet §1,
+//! §3, §4, §6, §12, §13). Every wait is bounded.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use brasa_dom::Document;
+use brasa_protocol::blazor::{ClientCall, ServerCall};
+use brasa_protocol::hub::{self, CompletionResult, HubMessage, Protocol, Value};
+use brasa_server::Config;
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::Message;
+
+const WAIT: Duration = Duration::from_secs(5);
+
+async fn start(config: Config) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = brasa_server::router(config);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
+/// One HTTP/1.1 request: (status, body).
+async fn http(addr: SocketAddr, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(content_type) = content_type {
+        request.push_str(&format!("Content-Type: {content_type}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text[9..12].parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Client {
+    socket: Socket,
+    queue: VecDeque<HubMessage>,
+    next_invocation: u32,
+}
+
+impl Client {
+    /// Negotiate and open the WebSocket.
+    async fn open(addr: SocketAddr) -> Client {
+        let (status, body) = http(addr, "POST", "/_blazor/negotiate?negotiateVersion=1", None, b"").await;
+        assert_eq!(status, 200, "{body}");
+        let negotiate: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(negotiate["negotiateVersion"], 1);
+        assert_eq!(negotiate["availableTransports"][0]["transport"], "WebSockets");
+        assert_eq!(
+            negotiate["availableTransports"][0]["transferFormats"],
+            serde_json::json!(["Text", "Binary"])
+        );
+        let token = negotiate["connectionToken"].as_str().unwrap();
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/_blazor?id={token}"))
+            .await
+            .unwrap();
+        Client {
+            socket,
+            queue: VecDeque::new(),
+            next_invocation: 0,
+        }
+    }
+
+    async fn frame(&mut self) -> Option<Message> {
+        match tokio::time::timeout(WAIT, self.socket.next())
+            .await
+            .expect("a frame in time")
+        {
+            Some(Ok(message)) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The blazorpack handshake and the first Ping (§4.2, §4.4).
+    async fn handshake(&mut self) {
+        self.socket
+            .send(Message::Text(
+                "{\"protocol\":\"blazorpack\",\"version\":1}\u{1e}".into(),
+            ))
+            .await
+            .unwrap();
+        match self.frame().await {
+            Some(Message::Binary(bytes)) => assert_eq!(&bytes[..], b"{}\x1e"),
+            other => panic!("handshake response: {other:?}"),
+        }
+        self.send(&HubMessage::Ping).await;
+    }
+
+    async fn send(&mut self, message: &HubMessage) {
+        let mut bytes = Vec::new();
+        hub::encode(Protocol::MessagePack, message, &mut bytes).unwrap();
+        self.socket.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+
+    async fn invoke(&mut self, call: &ClientCall) -> String {
+        let id = self.next_invocation.to_string();
+        self.next_invocation += 1;
+        self.send(&call.to_message(Some(id.clone()))).await;
+        id
+    }
+
+    async fn send_call(&mut self, call: &ClientCall) {
+        self.send(&call.to_message(None)).await;
+    }
+
+    /// The next hub message, Pings skipped; `None` when the socket closed.
+    async fn next(&mut self) -> Option<HubMessage> {
+        loop {
+            if let Some(message) = self.queue.pop_front() {
+                if message == HubMessage::Ping {
+                    continue;
+                }
+                return Some(message);
+            }
+            match self.frame().await? {
+                Message::Binary(bytes) => {
+                    self.queue
+                        .extend(hub::decode_all(Protocol::MessagePack, &bytes, usize::MAX).unwrap());
+                }
+                Message::Close(_) => return None,
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    async fn next_call(&mut self) -> ServerCall {
+        match self.next().await {
+            Some(HubMessage::Invocation(invocation)) => {
+                ServerCall::from_invocation(&invocation.target, &invocation.arguments).unwrap()
+            }
+            other => panic!("expected a call, got {other:?}"),
+        }
+    }
+
+    async fn completion(&mut self, id: &str) -> CompletionResult {
+        match self.next().await {
+            Some(HubMessage::Completion {
+                invocation_id, result, ..
+            }) => {
+                assert_eq!(invocation_id, id);
+                result
+            }
+            other => panic!("expected completion {id}, got {other:?}"),
+        }
+    }
+}
+
+/// The marker of a page (§2.1), as the client parses it.
+async fn marker(addr: SocketAddr, path: &str) -> (serde_json::Value, String) {
+    let (status, page) = http(addr, "GET", path, None, b"").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<script src=\"_framework/blazor.web.js\"></script>"));
+    let start = page.find("<!--Blazor:").unwrap() + "<!--Blazor:".len();
+    let end = start + page[start..].find("-->").unwrap();
+    let marker: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    let state_start = page.find("<!--Blazor-Server-Component-State:").unwrap() + 34;
+    let state_end = state_start + page[state_start..].find("-->").unwrap();
+    (marker, page[state_start..state_end].to_owned())
+}
+
+struct Circuit {
+    client: Client,
+    secret: String,
+    document: Document,
+    last_batch: i64,
+}
+
+/// negotiate → handshake → Ping → StartCircuit("[]") → UpdateRootComponents(add) → attach call,
+/// AttachComponent, batch 2, EndUpdateRootComponents (§1, §6).
+async fn start_circuit(addr: SocketAddr, path: &str) -> Circuit {
+    let (marker, state) = marker(addr, path).await;
+    assert_eq!(marker["type"], "server");
+    assert!(marker.get("prerenderId").is_none());
+    let mut client = Client::open(addr).await;
+    client.handshake().await;
+    let id = client
+        .invoke(&ClientCall::StartCircuit {
+            base_uri: Some(format!("http://{addr}/")),
+            uri: Some(format!("http://{addr}{path}")),
+            components: Some("[]".into()),
+            application_state: Some(state.clone()),
+        })
+        .await;
+    assert_eq!(
+        client.next_call().await,
+        ServerCall::BeginInvokeJs {
+            async_handle: 2,
+            identifier: "Blazor._internal.attachWebRendererInterop".into(),
+            arguments_json: "[1,{\"__dotNetObject\":1},{},{}]".into(),
+            result_type: 3,
+            target_instance_id: 0,
+            call_type: 1,
+        }
+    );
+    let CompletionResult::Value(Value::Str(secret)) = client.completion(&id).await else {
+        panic!("StartCircuit answers the secret");
+    };
+    let mut with_unique = marker.clone();
+    with_unique["uniqueId"] = 0.into();
+    let operations = serde_json::json!({
+        "batchId": 1,
+        "operations": [{"type": "add", "ssrComponentId": 1, "marker": with_unique}],
+    });
+    client
+        .send_call(&ClientCall::UpdateRootComponents {
+            operations: Some(operations.to_string()),
+            application_state: Some(state),
+        })
+        .await;
+    client
+        .send_call(&ClientCall::EndInvokeJsFromDotNet {
+            async_handle: 2,
+            succeeded: true,
+            arguments_json: Some("[2,true,null]".into()),
+        })
+        .await;
+    assert_eq!(
+        client.next_call().await,
+        ServerCall::AttachComponent {
+            component_id: 0,
+            selector: "1".into(),
+        }
+    );
+    let ServerCall::RenderBatch { batch_id: 2, batch } = client.next_call().await else {
+        panic!("batch 2");
+    };
+    assert_eq!(
+        client.next_call().await,
+        ServerCall::EndUpdateRootComponents { batch_id: 1 }
+    );
+    let mut document = Document::with_root_component(0);
+    document.apply_bytes(&batch).unwrap();
+    Circuit {
+        client,
+        secret,
+        document,
+        last_batch: 2,
+    }
+}
+
+impl Circuit {
+    async fn ack(&mut self, batch_id: i64) {
+        self.client
+            .send_call(&ClientCall::OnRenderCompleted { batch_id, error: None })
+            .await;
+    }
+
+    /// The Router's start-up calls after the first ack (§6.5), answered.
+    async fn start_up_calls(&mut self) {
+        assert_eq!(
+            self.client.next_call().await,
+            ServerCall::BeginInvokeJs {
+                async_handle: 3,
+                identifier: "Blazor._internal.navigationManager.enableNavigationInterception".into(),
+                arguments_json: "[1]".into(),
+                result_type: 0,
+                target_instance_id: 0,
+                call_type: 1,
+            }
+        );
+        assert_eq!(
+            self.client.next_call().await,
+            ServerCall::BeginInvokeJs {
+                async_handle: 4,
+                identifier: "Blazor._internal.domWrapper.focusBySelector".into(),
+                arguments_json: "[\"h1\"]".into(),
+                result_type: 3,
+                target_instance_id: 0,
+                call_type: 1,
+            }
+        );
+        self.client
+            .send_call(&ClientCall::EndInvokeJsFromDotNet {
+                async_handle: 3,
+                succeeded: true,
+                arguments_json: Some("[3,true,null]".into()),
+            })
+            .await;
+        self.client
+            .send_call(&ClientCall::EndInvokeJsFromDotNet {
+                async_handle: 4,
+                succeeded: true,
+                arguments_json: Some("[4,true,null]".into()),
+            })
+            .await;
+    }
+
+    fn handler(&self, element_id: &str, event: &str) -> u64 {
+        self.document
+            .handlers()
+            .into_iter()
+            .find(|h| h.event_name == event && self.document.attribute(h.element, "id") == Some(element_id))
+            .unwrap_or_else(|| panic!("no {event} handler on #{element_id}"))
+            .event_handler_id
+    }
+
+    /// The handler for `event` on the element with class `class` inside the element `#parent`.
+    fn handler_in(&self, parent: &str, class: &str, event: &str) -> u64 {
+        let parent = find(&self.document, self.document.root(), parent).expect("parent");
+        self.document
+            .handlers()
+            .into_iter()
+            .find(|h| {
+                h.event_name == event
+                    && self.document.attribute(h.element, "class") == Some(class)
+                    && self.document.parent(h.element) == Some(parent)
+            })
+            .unwrap_or_else(|| panic!("no {event} handler on .{class}"))
+            .event_handler_id
+    }
+
+    /// DispatchEventAsync with these event args, then its batch and answer.
+    async fn dispatch(&mut self, handler: u64, event: &str, field_value: &str, args: &str) {
+        self.client
+            .send_call(&ClientCall::BeginInvokeDotNetFromJs {
+                call_id: Some("7".into()),
+                assembly_name: None,
+                method_identifier: Some("DispatchEventAsync".into()),
+                dotnet_object_id: 1,
+                arguments_json: Some(format!(
+                    "[{{\"eventHandlerId\":{handler},\"eventName\":\"{event}\",\"eventFieldInfo\":{field_value}}},{args}]"
+                )),
+            })
+            .await;
+        let batch = self.batch().await;
+        self.ack(batch).await;
+        assert_eq!(
+            self.client.next_call().await,
+            ServerCall::EndInvokeDotNet {
+                call_id: "7".into(),
+                success: true,
+                result_or_error: "{}".into(),
+            }
+        );
+    }
+
+    /// DispatchEventAsync for a click; returns the call id.
+    async fn click(&mut self, element_id: &str, call_id: &str) {
+        let handler = self.handler(element_id, "click");
+        let args = format!(
+            "[{{\"eventHandlerId\":{handler},\"eventName\":\"click\",\"eventFieldInfo\":null}},{{\"detail\":1,\"screenX\":0,\"screenY\":0,\"clientX\":0,\"clientY\":0,\"offsetX\":0,\"offsetY\":0,\"pageX\":0,\"pageY\":0,\"movementX\":0,\"movementY\":0,\"button\":0,\"buttons\":0,\"ctrlKey\":false,\"shiftKey\":false,\"altKey\":false,\"metaKey\":false,\"type\":\"click\"}}]"
+        );
+        self.client
+            .send_call(&ClientCall::BeginInvokeDotNetFromJs {
+                call_id: Some(call_id.into()),
+                assembly_name: None,
+                method_identifier: Some("DispatchEventAsync".into()),
+                dotnet_object_id: 1,
+                arguments_json: Some(args),
+            })
+            .await;
+    }
+
+    /// The next batch, applied; returns its id.
+    async fn batch(&mut self) -> i64 {
+        let ServerCall::RenderBatch { batch_id, batch } = self.client.next_call().await else {
+            panic!("a batch");
+        };
+        assert_eq!(batch_id, self.last_batch + 1);
+        self.last_batch = batch_id;
+        self.document.apply_bytes(&batch).unwrap();
+        batch_id
+    }
+}
+
+fn find(document: &Document, node: brasa_dom::NodeId, id: &str) -> Option<brasa_dom::NodeId> {
+    if document.attribute(node, "id") == Some(id) {
+        return Some(node);
+    }
+    document.children(node).into_iter().find_map(|c| find(document, c, id))
+}
+
+fn text_of(document: &Document, id: &str) -> String {
+    let node = find(document, document.root(), id).expect("element");
+    document.inner_html_of(node)
+}
+
+// SRV-1 (issue 12): the whole counter flow over a real socket.
+#[tokio::test]
+async fn counter_click_updates_the_count_over_a_websocket() {
+    let addr = start(Config::default()).await;
+    let mut circuit = start_circuit(addr, "/counter").await;
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 0");
+    assert!(circuit.document.inner_html().contains("<h1>Counter</h1>"));
+    assert!(
+        circuit
+            .document
+            .inner_html()
+            .contains("<button id=\"inc\" class=\"btn\">Click me</button>")
+    );
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    circuit.click("inc", "1").await;
+    assert_eq!(circuit.batch().await, 3);
+    assert_eq!(
+        circuit.client.next_call().await,
+        ServerCall::EndInvokeDotNet {
+            call_id: "1".into(),
+            success: true,
+            result_or_error: "{}".into(),
+        }
+    );
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 1");
+    circuit.ack(3).await;
+    circuit.click("inc", "2").await;
+    circuit.batch().await;
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 2");
+
+    // An unknown handler answers with the recorded error (bad-input/event-unknown-handler).
+    circuit
+        .client
+        .send_call(&ClientCall::BeginInvokeDotNetFromJs {
+            call_id: Some("9".into()),
+            assembly_name: None,
+            method_identifier: Some("DispatchEventAsync".into()),
+            dotnet_object_id: 1,
+            arguments_json: Some(
+                "[{\"eventHandlerId\":987654,\"eventName\":\"click\",\"eventFieldInfo\":null},{}]".into(),
+            ),
+        })
+        .await;
+    let _ = circuit.client.next_call().await; // EndInvokeDotNet of "2"
+    let ServerCall::EndInvokeDotNet {
+        call_id,
+        success,
+        result_or_error,
+    } = circuit.client.next_call().await
+    else {
+        panic!("EndInvokeDotNet");
+    };
+    assert_eq!((call_id.as_str(), success), ("9", false));
+    assert!(result_or_error.starts_with(
+        "System.ArgumentException: There is no event handler associated with this event. EventId: '987654'."
+    ));
+
+    let (status, metrics) = http(addr, "GET", "/metrics", None, b"").await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains("brasa_circuits_connected 1"), "{metrics}");
+    assert!(metrics.contains("brasa_batches_sent_total 3"), "{metrics}");
+}
+
+// Fact sheet §3, bad-input/disconnect-endpoint: 200 live (socket closed), 400 unknown, 405 GET.
+#[tokio::test]
+async fn disconnect_endpoint_ends_live_circuits() {
+    let addr = start(Config::default()).await;
+    let mut circuit = start_circuit(addr, "/counter").await;
+    let (status, _) = http(addr, "GET", "/_blazor/disconnect", None, b"").await;
+    assert_eq!(status, 405);
+    let (status, _) = http(
+        addr,
+        "POST",
+        "/_blazor/disconnect/",
+        Some("application/x-www-form-urlencoded"),
+        b"circuitId=not-a-circuit",
+    )
+    .await;
+    assert_eq!(status, 400);
+    let boundary = "----WebKitFormBoundaryabc";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"circuitId\"\r\n\r\n{}\r\n--{boundary}--\r\n",
+        circuit.secret
+    );
+    let (status, _) = http(
+        addr,
+        "POST",
+        "/_blazor/disconnect",
+        Some(&format!("multipart/form-data; boundary={boundary}")),
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(circuit.client.next().await, None, "the socket closes");
+    let (status, _) = http(
+        addr,
+        "POST",
+        "/_blazor/disconnect",
+        Some("application/x-www-form-urlencoded"),
+        format!("circuitId={}", circuit.secret).as_bytes(),
+    )
+    .await;
+    assert_eq!(status, 400, "the circuit is gone");
+    let (_, metrics) = http(addr, "GET", "/metrics", None, b"").await;
+    assert!(
+        metrics.contains("brasa_circuits_ended_total{reason=\"terminated\"} 1"),
+        "{metrics}"
+    );
+    let (status, body) = http(addr, "GET", "/_blazor/initializers", None, b"").await;
+    assert_eq!((status, body.as_str()), (200, "[]"));
+}
+
+// Fact sheet §4.2: the JSON protocol is refused in a text frame and the socket closes.
+#[tokio::test]
+async fn json_protocol_handshake_is_refused_in_a_text_frame() {
+    let addr = start(Config::default()).await;
+    let mut client = Client::open(addr).await;
+    client
+        .socket
+        .send(Message::Text("{\"protocol\":\"json\",\"version\":1}\u{1e}".into()))
+        .await
+        .unwrap();
+    match client.frame().await {
+        Some(Message::Text(text)) => assert_eq!(
+            text.as_str(),
+            "{\"error\":\"The protocol 'json' is not supported.\"}\u{1e}"
+        ),
+        other => panic!("refusal: {other:?}"),
+    }
+    match client.frame().await {
+        Some(Message::Close(Some(frame))) => assert_eq!(u16::from(frame.code), 1000),
+        None => {}
+        other => panic!("close: {other:?}"),
+    }
+}
+
+// Fact sheet §12.1–§12.2: ConnectCircuit on a new connection resends the unacknowledged
+// batches, in order and byte-identical, before its completion; state survives.
+#[tokio::test]
+async fn reconnect_resends_unacknowledged_batches() {
+    let addr = start(Config::default()).await;
+    let mut circuit = start_circuit(addr, "/counter").await;
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    circuit.click("inc", "1").await;
+    assert_eq!(circuit.batch().await, 3);
+    let _ = circuit.client.next_call().await; // EndInvokeDotNet
+    circuit.click("inc", "2").await;
+    assert_eq!(circuit.batch().await, 4);
+    let _ = circuit.client.next_call().await;
+    // Batches 3 and 4 are not acknowledged; the socket is cut.
+    drop(circuit.client);
+
+    let mut client = Client::open(addr).await;
+    client.handshake().await;
+    let id = client
+        .invoke(&ClientCall::ConnectCircuit {
+            secret: Some(circuit.secret.clone()),
+        })
+        .await;
+    let mut resent = Vec::new();
+    loop {
+        match client.next().await.unwrap() {
+            HubMessage::Invocation(invocation) => {
+                match ServerCall::from_invocation(&invocation.target, &invocation.arguments).unwrap() {
+                    ServerCall::RenderBatch { batch_id, .. } => resent.push(batch_id),
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            HubMessage::Completion {
+                invocation_id, result, ..
+            } => {
+                assert_eq!(invocation_id, id);
+                assert_eq!(result, CompletionResult::Value(Value::Bool(true)));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(resent, [3, 4]);
+    circuit.client = client;
+    circuit.ack(4).await;
+    circuit.click("inc", "3").await;
+    assert_eq!(circuit.batch().await, 5);
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 3");
+
+    // An unknown secret answers false (CIR-4.3).
+    let mut other = Client::open(addr).await;
+    other.handshake().await;
+    let id = other
+        .invoke(&ClientCall::ConnectCircuit {
+            secret: Some("bm90LWEtc2VjcmV0".into()),
+        })
+        .await;
+    assert_eq!(other.completion(&id).await, CompletionResult::Value(Value::Bool(false)));
+}
+
+// Fact sheet §4.4: nothing from the client for the client timeout closes the socket; the
+// server pings while the connection is idle.
+#[tokio::test]
+async fn idle_connections_are_pinged_then_closed() {
+    let addr = start(Config {
+        keep_alive: Duration::from_millis(200),
+        client_timeout: Duration::from_millis(700),
+        ..Config::default()
+    })
+    .await;
+    let mut client = Client::open(addr).await;
+    client.handshake().await;
+    match client.frame().await {
+        Some(Message::Binary(bytes)) => assert_eq!(&bytes[..], [0x02, 0x91, 0x06]),
+        other => panic!("ping: {other:?}"),
+    }
+    loop {
+        match client.frame().await {
+            Some(Message::Binary(bytes)) => assert_eq!(&bytes[..], [0x02, 0x91, 0x06]),
+            Some(Message::Close(_)) | None => break,
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+// The client script is served only when the committed bundle exists.
+#[tokio::test]
+async fn client_script_is_404_without_a_bundle() {
+    let addr = start(Config {
+        client_bundle: Some("/nonexistent/brasa.js".into()),
+        ..Config::default()
+    })
+    .await;
+    let (status, _) = http(addr, "GET", "/_framework/blazor.web.js", None, b"").await;
+    assert_eq!(status, 404);
+}
+
+// The embedded bundle (reference-impl/client/dist/brasa.js at build time) is served as is.
+#[tokio::test]
+async fn client_script_serves_the_embedded_bundle() {
+    let addr = start(Config::default()).await;
+    let (status, body) = http(addr, "GET", "/_framework/blazor.web.js", None, b"").await;
+    match brasa_server::EMBEDDED_CLIENT {
+        Some(bytes) => assert_eq!((status, body.as_bytes()), (200, bytes)),
+        None => assert_eq!(status, 404),
+    }
+}
+
+// The conformance app's /todo over the socket: keyed rows, @bind on input and checkbox.
+#[tokio::test]
+async fn todo_adds_toggles_reverses_and_clears() {
+    let addr = start(Config::default()).await;
+    let mut circuit = start_circuit(addr, "/todo").await;
+    assert_eq!(text_of(&circuit.document, "left"), "0 left of 0");
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    let add = circuit.handler("add", "click");
+    circuit.dispatch(add, "click", "null", "{}").await;
+    let title = circuit.handler("title", "input");
+    circuit
+        .dispatch(
+            title,
+            "input",
+            "{\"componentId\":0,\"fieldValue\":\"milk\"}",
+            "{\"value\":\"milk\"}",
+        )
+        .await;
+    circuit.dispatch(add, "click", "null", "{}").await;
+    assert_eq!(text_of(&circuit.document, "left"), "2 left of 2");
+    assert!(text_of(&circuit.document, "item-2").contains("<span class=\"text\">milk</span>"));
+    let done = circuit.handler_in("item-1", "done", "change");
+    circuit
+        .dispatch(
+            done,
+            "change",
+            "{\"componentId\":0,\"fieldValue\":true}",
+            "{\"value\":true}",
+        )
+        .await;
+    assert_eq!(text_of(&circuit.document, "left"), "1 left of 2");
+    let reverse = circuit.handler("reverse", "click");
+    circuit.dispatch(reverse, "click", "null", "{}").await;
+    let items = text_of(&circuit.document, "items");
+    assert!(items.find("item-2").unwrap() < items.find("item-1").unwrap(), "{items}");
+    let clear = circuit.handler("clear-done", "click");
+    circuit.dispatch(clear, "click", "null", "{}").await;
+    assert_eq!(text_of(&circuit.document, "left"), "1 left of 1");
+    assert!(!text_of(&circuit.document, "items").contains("item-1"));
+}
+
+// SignalR's HandshakeTimeout: a connection that never completes the handshake is closed.
+#[tokio::test]
+async fn handshake_timeout_closes_the_connection() {
+    let addr = start(Config {
+        handshake_timeout: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await;
+    let mut client = Client::open(addr).await;
+    match client.frame().await {
+        Some(Message::Close(_)) | None => {}
+        other => panic!("expected the close, got {other:?}"),
+    }
+}
+
+// CIR-2.x / §8.5: handler ids a batch retires keep working until that batch is acknowledged,
+// then fail with the recorded error.
+#[tokio::test]
+async fn retired_handlers_fail_only_after_the_ack() {
+    let addr = start(Config::default()).await;
+    let mut circuit = start_circuit(addr, "/todo").await;
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    let add = circuit.handler("add", "click");
+    circuit.dispatch(add, "click", "null", "{}").await;
+    circuit.dispatch(add, "click", "null", "{}").await;
+    let remove = circuit.handler_in("item-1", "remove", "click");
+    let remove_args = format!("[{{\"eventHandlerId\":{remove},\"eventName\":\"click\",\"eventFieldInfo\":null}},{{}}]");
+    let call = |id: &str| ClientCall::BeginInvokeDotNetFromJs {
+        call_id: Some(id.into()),
+        assembly_name: None,
+        method_identifier: Some("DispatchEventAsync".into()),
+        dotnet_object_id: 1,
+        arguments_json: Some(remove_args.clone()),
+    };
+    circuit.client.send_call(&call("20")).await;
+    let batch = circuit.batch().await;
+    let _ = circuit.client.next_call().await; // EndInvokeDotNet "20"
+    assert!(!text_of(&circuit.document, "items").contains("item-1"));
+    // Not acknowledged yet: the retired id still dispatches (its receiver, the page, re-renders
+    // as ComponentBase does after any handler, so a batch comes first).
+    circuit.client.send_call(&call("21")).await;
+    let rerender = circuit.batch().await;
+    match circuit.client.next_call().await {
+        ServerCall::EndInvokeDotNet { call_id, success, .. } => assert_eq!((call_id.as_str(), success), ("21", true)),
+        other => panic!("{other:?}"),
+    }
+    circuit.ack(batch).await;
+    circuit.ack(rerender).await;
+    circuit.client.send_call(&call("22")).await;
+    match circuit.client.next_call().await {
+        ServerCall::EndInvokeDotNet {
+            call_id,
+            success,
+            result_or_error,
+        } => {
+            assert_eq!((call_id.as_str(), success), ("22", false));
+            assert!(result_or_error.contains("There is no event handler associated with this event"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// The conformance app's /nested: child components with parameters, child content, a callback
+// into the parent, @key, and disposal counted by the children.
+#[tokio::test]
+async fn nested_children_ping_rename_and_dispose() {
+    let addr = start(Config::default()).await;
+    let mut circuit = start_circuit(addr, "/nested").await;
+    assert_eq!(text_of(&circuit.document, "pings"), "pings: 0; disposed: 0");
+    assert_eq!(
+        text_of(&circuit.document, "child-1"),
+        "<span class=\"label\">label #1</span><em>content of 1</em><button class=\"ping\">ping</button>"
+    );
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    let ping = circuit.handler_in("child-1", "ping", "click");
+    circuit.dispatch(ping, "click", "null", "{}").await;
+    assert_eq!(text_of(&circuit.document, "pings"), "pings: 2; disposed: 0");
+    let rename = circuit.handler("rename", "click");
+    circuit.dispatch(rename, "click", "null", "{}").await;
+    assert!(text_of(&circuit.document, "child-0").contains("label! #0"));
+    let more = circuit.handler("more", "click");
+    circuit.dispatch(more, "click", "null", "{}").await;
+    assert!(find(&circuit.document, circuit.document.root(), "child-2").is_some());
+    let toggle = circuit.handler("toggle", "click");
+    circuit.dispatch(toggle, "click", "null", "{}").await;
+    assert!(find(&circuit.document, circuit.document.root(), "child-0").is_none());
+    // The children are disposed after the render that removed them (as in Blazor).
+    assert_eq!(text_of(&circuit.document, "pings"), "pings: 2; disposed: 0");
+    circuit.dispatch(more, "click", "null", "{}").await;
+    assert_eq!(text_of(&circuit.document, "pings"), "pings: 2; disposed: 3");
+}
+
+// The conformance app's /form: the steps of captures/prerender/form, with the texts and
+// classes the capture shows after each.
+#[tokio::test]
+async fn form_binds_validates_and_submits() {
+    let addr = start(Config::default()).await;
+    let mut circuit = start_circuit(addr, "/form").await;
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    let value = |v: &str| format!("{{\"value\":{v}}}");
+    let field = |v: &str| format!("{{\"componentId\":0,\"fieldValue\":{v}}}");
+    for (id, event, v) in [
+        ("name", "input", "\"Ada\""),
+        ("age", "change", "\"36\""),
+        ("subscribe", "change", "true"),
+        ("colour", "change", "\"blue\""),
+        ("bio", "change", "\"a bio\\nwith two lines\""),
+    ] {
+        let handler = circuit.handler(id, event);
+        circuit.dispatch(handler, event, &field(v), &value(v)).await;
+    }
+    assert_eq!(
+        text_of(&circuit.document, "summary"),
+        "Ada (36) likes blue; subscribed: True; bio length 20"
+    );
+    let submit = circuit
+        .document
+        .handlers()
+        .into_iter()
+        .find(|h| h.event_name == "submit")
+        .unwrap()
+        .event_handler_id;
+    circuit.dispatch(submit, "submit", "null", "{}").await;
+    let html = circuit.document.inner_html();
+    assert!(html.contains("<ul class=\"validation-errors\"><li class=\"validation-message\">The Email field is required.</li><li class=\"validation-message\">The Plan field is required.</li></ul>"), "{html}");
+    let email = find(&circuit.document, circuit.document.root(), "email").unwrap();
+    assert_eq!(circuit.document.attribute(email, "class"), Some("invalid"));
+    assert_eq!(circuit.document.attribute(email, "aria-invalid"), Some("true"));
+    assert_eq!(text_of(&circuit.document, "submitted"), "not yet");
+    for (id, v) in [
+        ("email", "\"ada@example.org\""),
+        ("count", "\"3\""),
+        ("agree", "true"),
+        ("plan", "\"pro\""),
+        ("when", "\"2026-11-25\""),
+    ] {
+        let handler = circuit.handler(id, "change");
+        circuit.dispatch(handler, "change", &field(v), &value(v)).await;
+    }
+    circuit.dispatch(submit, "submit", "null", "{}").await;
+    assert_eq!(
+        text_of(&circuit.document, "submitted"),
+        "ada@example.org x3 pro agree=True 2026-11-25"
+    );
+    let plan = find(&circuit.document, circuit.document.root(), "plan").unwrap();
+    assert_eq!(circuit.document.attribute(plan, "class"), Some("modified valid"));
+    assert!(!circuit.document.inner_html().contains("validation-errors"));
+}
+
+// Fact sheet §14 (captures/serverjs/counter): blazor.server.js passes the markers in
+// StartCircuit; each is attached with its sequence as selector and first rendered before the
+// completion; no UpdateRootComponents.
+#[tokio::test]
+async fn server_js_start_flow_renders_before_the_completion() {
+    let addr = start(Config::default()).await;
+    let (mut marker, _) = marker(addr, "/counter").await;
+    marker["uniqueId"] = 0.into();
+    let mut client = Client::open(addr).await;
+    client.handshake().await;
+    let id = client
+        .invoke(&ClientCall::StartCircuit {
+            base_uri: Some(format!("http://{addr}/")),
+            uri: Some(format!("http://{addr}/counter")),
+            components: Some(serde_json::json!([marker]).to_string()),
+            application_state: Some(String::new()),
+        })
+        .await;
+    assert!(matches!(
+        client.next_call().await,
+        ServerCall::BeginInvokeJs { async_handle: 2, .. }
+    ));
+    assert_eq!(
+        client.next_call().await,
+        ServerCall::AttachComponent {
+            component_id: 0,
+            selector: "0".into(),
+        }
+    );
+    let ServerCall::RenderBatch { batch_id: 2, batch } = client.next_call().await else {
+        panic!("batch 2");
+    };
+    let CompletionResult::Value(Value::Str(secret)) = client.completion(&id).await else {
+        panic!("the secret");
+    };
+    let mut document = Document::with_root_component(0);
+    document.apply_bytes(&batch).unwrap();
+    let mut circuit = Circuit {
+        client,
+        secret,
+        document,
+        last_batch: 2,
+    };
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 0");
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    circuit.click("inc", "1").await;
+    circuit.batch().await;
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 1");
+    assert!(!circuit.secret.is_empty());
+}
+
+// §2.4/§5.3: a tampered descriptor in StartCircuit is rejected with JS.Error and the close.
+#[tokio::test]
+async fn tampered_descriptors_are_rejected() {
+    let addr = start(Config::default()).await;
+    let (mut marker, _) = marker(addr, "/counter").await;
+    let descriptor = marker["descriptor"].as_str().unwrap().to_owned();
+    let tampered = format!("{}A{}", &descriptor[..10], &descriptor[11..]);
+    let tampered = if tampered == descriptor {
+        format!("{}B{}", &descriptor[..10], &descriptor[11..])
+    } else {
+        tampered
+    };
+    marker["descriptor"] = tampered.into();
+    let mut client = Client::open(addr).await;
+    client.handshake().await;
+    client
+        .invoke(&ClientCall::StartCircuit {
+            base_uri: Some(format!("http://{addr}/")),
+            uri: Some(format!("http://{addr}/counter")),
+            components: Some(serde_json::json!([marker]).to_string()),
+            application_state: Some(String::new()),
+        })
+        .await;
+    assert_eq!(
+        client.next_call().await,
+        ServerCall::Error {
+            message: "The list of component records is not valid.".into()
+        }
+    );
+}
+
+// CIR-4.2 (fact sheet §12.3): a disconnected circuit is retained for the retention period, then
+// expires (the timer task ticks the core); ConnectCircuit then answers false.
+#[tokio::test]
+async fn disconnected_circuits_expire_after_the_retention_period() {
+    let addr = start(Config {
+        retention: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await;
+    let circuit = start_circuit(addr, "/counter").await;
+    drop(circuit.client);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (_, metrics) = http(addr, "GET", "/metrics", None, b"").await;
+    assert!(metrics.contains("brasa_circuits_retained 1"), "{metrics}");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let (_, metrics) = http(addr, "GET", "/metrics", None, b"").await;
+    assert!(metrics.contains("brasa_circuits_retained 0"), "{metrics}");
+    assert!(
+        metrics.contains("brasa_circuits_ended_total{reason=\"expired\"} 1"),
+        "{metrics}"
+    );
+    let mut client = Client::open(addr).await;
+    client.handshake().await;
+    let id = client
+        .invoke(&ClientCall::ConnectCircuit {
+            secret: Some(circuit.secret.clone()),
+        })
+        .await;
+    assert_eq!(
+        client.completion(&id).await,
+        CompletionResult::Value(Value::Bool(false))
+    );
+}
