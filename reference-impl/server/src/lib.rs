@@ -371,6 +371,17 @@ async fn connection(shared: Arc<Shared>, socket: WebSocket) {
     // Dropping the sender ends the writer after what it was given, with a close frame.
     shared.writers.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
     let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    // The closing handshake (RFC 6455 section 7.1.1): read, and discard, what the client still
+    // sends until its Close frame, so that closing the socket with unread data does not make the
+    // kernel reset the connection and drop the last frames (JS.Error, Close) still in its send queue.
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
     tracing::debug!(id, "closed");
 }
 

@@ -141,14 +141,12 @@ impl Component for Todo {
                 }),
             );
             b.close_element();
-            b.open_element(32, "input");
-            b.add_attribute(33, "class", "note");
-            b.add_attribute(34, "placeholder", "note");
+            b.add_markup_content(32, "\n        <input class=\"note\" placeholder=\"note\">\n        ");
+            b.open_element(33, "span");
+            b.add_attribute(34, "class", "text");
+            b.add_content(35, item.title.clone());
             b.close_element();
-            b.open_element(35, "span");
-            b.add_attribute(36, "class", "text");
-            b.add_content(37, item.title.clone());
-            b.close_element();
+            b.add_markup_content(36, "\n        ");
             b.open_element(38, "button");
             b.add_attribute(39, "class", "remove");
             b.add_attribute(
