@@ -182,6 +182,10 @@ fn run(mut command: Command, dir: &Path, name: &str, limit: Duration) -> (ExitSt
 #[test]
 fn bad_input_gets_the_recorded_outcome_at_the_wire() {
     // Issue 12: every case of blazor-bad-input.md, 26 of 26, against `brasa serve --app conformance`.
+    // At the wire: SRV-2.2, SRV-2.3 (negotiate, the WebSocket), SRV-2.4 (disconnect-endpoint),
+    // SRV-5.1 (handshake-*: frame kinds), SRV-5.5 (the JS.Error and Close of an abort reach the
+    // client: before the closing handshake, a TCP reset lost them), with `brasa serve`'s defaults
+    // (SRV-6.1).
     let shared = require_shared();
     let harness = require_harness();
     require_tool("python3", "badinput_compare.py compares the outcomes");
@@ -221,6 +225,8 @@ fn a_browser_sees_what_asp_net_core_showed_at_every_step() {
     // Issue 12: capture.mjs drives counter, todo, form and nested in headless Chromium through its
     // cutting proxy; idtext.py compares each id'd element's text and each input's value with the
     // prerender captures of ASP.NET Core 10 (nested has no capture: it must run without errors).
+    // In a real browser: the page (SRV-3.1, SRV-3.2, SRV-3.3), the client script (SRV-2.6),
+    // negotiate and the WebSocket (SRV-2.2, SRV-2.3) and the blazor.web.js start flow (SRV-4.1).
     let shared = require_shared();
     let harness = require_harness();
     let chromium = chromium();

@@ -94,6 +94,8 @@ impl ConformanceApp {
         handle
     }
 
+    // SRV-4.1: an `add` opens the marker's descriptor (SRV-3.4), checks its key and attaches the
+    // component with the ssrComponentId as selector, then renders it.
     fn add_root(&mut self, ssr_component_id: u64, marker: &Json) -> Result<(), String> {
         if self.roots.iter().any(|(id, _)| *id == ssr_component_id) {
             return Err("Duplicate component ID.".into());
@@ -170,6 +172,7 @@ impl CircuitApp for ConformanceApp {
             format!("[{RENDERER_ID},{{\"__dotNetObject\":{RENDERER_OBJECT_ID}}},{{}},{{}}]"),
             3,
         );
+        // SRV-4.1, SRV-4.2:
         // blazor.web.js passes "[]"; blazor.server.js the page's markers (§14): each is attached
         // with its sequence as the selector and first rendered before the completion.
         const INVALID: &str = "The list of component records is not valid.";
@@ -210,6 +213,7 @@ impl CircuitApp for ConformanceApp {
     }
 
     fn update_root_components(&mut self, operations: &str, _application_state: &str) -> Result<(), String> {
+        // SRV-4.2: no UpdateRootComponents after a blazor.server.js start.
         if self.server_js {
             return Err(
                 "UpdateRootComponents is not supported when components have been provided during circuit start up."
@@ -359,7 +363,7 @@ impl CircuitApp for ConformanceApp {
         if let Some(through) = through {
             self.renderer.acknowledge_batches(through);
         }
-        // §6.5: the Router's start-up calls run after the first batch was displayed.
+        // §6.5 (SRV-4.3): the Router's start-up calls run after the first batch was displayed.
         // Both go out together (captures/serverjs/counter; in other captures the second
         // followed the first's completion only by timing).
         if self.start_up == StartUp::FirstBatchSent {

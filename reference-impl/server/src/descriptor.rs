@@ -1,6 +1,7 @@
 //! Brasa's own opaque, tamper-proof component descriptors (fact sheet §2.3: only the server reads
 //! them): standard base64 of `payload JSON || HMAC-SHA256(key, payload JSON)`, with a
 //! per-process random key.
+// SRV-3.4: opaque and tamper-proof descriptors; SRV-3.3: the same key protects the state comment.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -59,6 +60,7 @@ impl Keys {
         Some(payload.to_vec())
     }
 
+    // SRV-3.2: the marker's `key`.
     /// The key of a marker for this component type (SHA-256 of its name, as Blazor's
     /// `locationHash`, and its sequence in the page).
     pub fn marker_key(type_name: &str) -> Json {
@@ -92,6 +94,7 @@ impl Keys {
 mod tests {
     use super::*;
 
+    // SRV-3.4: a changed byte, or another process's key, opens nothing.
     #[test]
     fn descriptors_round_trip_and_reject_tampering() {
         let keys = Keys::random();

@@ -39,14 +39,19 @@ use crate::descriptor::Keys;
 use crate::metrics::Metrics;
 
 /// SignalR's `HandshakeTimeout`.
+// SRV-5.2, SRV-6.1: 15 s.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
 /// SignalR's `KeepAliveInterval`: the server pings this often.
+// SRV-5.3, SRV-6.1: 15 s.
 pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(15);
 /// SignalR's `ClientTimeoutInterval`: the server closes after this long without a frame.
+// SRV-5.4, SRV-6.1: 30 s.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a negotiated connection token stays usable.
+// SRV-2.3: unused tokens are forgotten after this long.
 const TOKEN_LIFETIME: Duration = Duration::from_secs(60);
 /// A Ping message `[6]`, length-prefixed.
+// SRV-5.3: the bytes 02 91 06 in a binary frame.
 const PING: &[u8] = &[0x02, 0x91, 0x06];
 
 /// How the host is configured.
@@ -69,6 +74,8 @@ pub struct Config {
     pub client_timeout: Duration,
 }
 
+// SRV-6.1: ASP.NET Core's defaults (retention 180 s, 100 retained; the window and the message
+// limit are the core's `ServerOptions::default()`).
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -170,6 +177,7 @@ pub fn router(config: Config) -> Router {
         start: Instant::now(),
     });
     tokio::spawn(timer(Arc::downgrade(&shared)));
+    // SRV-2.1: the endpoints around the hub (SRV-2.2 to SRV-2.6), and SRV-7.1's metrics.
     let mut router = Router::new()
         .route("/_blazor/negotiate", post(negotiate))
         .route("/_blazor", get(connect))
@@ -178,6 +186,7 @@ pub fn router(config: Config) -> Router {
         .route("/_blazor/initializers", get(initializers))
         .route("/_framework/blazor.web.js", get(client_script))
         .route("/metrics", get(metrics_text));
+    // SRV-3.1: one page per route of the conformance app.
     for (route, type_name) in pages::PAGES {
         let type_name = *type_name;
         router = router.route(
@@ -220,6 +229,7 @@ fn random_token() -> String {
 }
 
 /// `POST /_blazor/negotiate?negotiateVersion=1` (fact sheet §3): SignalR negotiate v1.
+// SRV-2.2: a fresh 128-bit token per negotiation; WebSockets only; 400 without version 1.
 async fn negotiate(State(shared): State<Arc<Shared>>, Query(query): Query<HashMap<String, String>>) -> Response {
     if query.get("negotiateVersion").map(String::as_str) != Some("1") {
         return (StatusCode::BAD_REQUEST, "negotiateVersion 1 is required").into_response();
@@ -243,6 +253,7 @@ async fn negotiate(State(shared): State<Arc<Shared>>, Query(query): Query<HashMa
 }
 
 /// `GET /_blazor?id=<token>`: the WebSocket.
+// SRV-2.3: only an issued, unused, unexpired token upgrades (and is forgotten); otherwise 404.
 async fn connect(
     State(shared): State<Arc<Shared>>,
     Query(query): Query<HashMap<String, String>>,
@@ -256,6 +267,7 @@ async fn connect(
         return (StatusCode::NOT_FOUND, "No Connection with that ID").into_response();
     }
     upgrade
+        // SRV-5.1: a transport limit far above the hub's 32 KiB per message (CIR-5.3).
         .max_message_size(1 << 20)
         .on_upgrade(move |socket| connection(shared, socket))
         .into_response()
@@ -293,6 +305,7 @@ async fn connection(shared: Arc<Shared>, socket: WebSocket) {
                     Some(Write::Frame(kind, bytes)) => {
                         metrics.frames_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         metrics.bytes_sent.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                        // SRV-5.1: the handshake response and hub messages binary, a refusal text.
                         let message = match kind {
                             FrameKind::Text => Message::Text(String::from_utf8_lossy(&bytes).into_owned().into()),
                             FrameKind::Binary => {
@@ -306,9 +319,10 @@ async fn connection(shared: Arc<Shared>, socket: WebSocket) {
                         if sink.send(message).await.is_err() {
                             break;
                         }
-                        // SignalR pings only when nothing else was sent for a whole interval.
+                        // SignalR pings only when nothing else was sent for a whole interval (SRV-5.3).
                         ping.reset();
                     }
+                    // SRV-5.5: the queued frames first, then the Close frame with code 1000.
                     Some(Write::Close) | None => {
                         let _ = sink
                             .send(Message::Close(Some(CloseFrame { code: 1000, reason: "".into() })))
@@ -324,6 +338,7 @@ async fn connection(shared: Arc<Shared>, socket: WebSocket) {
             }
         }
     });
+    // SRV-5.2: the handshake timeout; SRV-5.4: the client timeout, restarted by every frame received.
     let handshake_deadline = tokio::time::Instant::now() + shared.config.handshake_timeout;
     loop {
         let handshaken = *handshaken_rx.borrow();
@@ -371,7 +386,7 @@ async fn connection(shared: Arc<Shared>, socket: WebSocket) {
     // Dropping the sender ends the writer after what it was given, with a close frame.
     shared.writers.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
     let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
-    // The closing handshake (RFC 6455 section 7.1.1): read, and discard, what the client still
+    // SRV-5.5. The closing handshake (RFC 6455 section 7.1.1): read, and discard, what the client still
     // sends until its Close frame, so that closing the socket with unread data does not make the
     // kernel reset the connection and drop the last frames (JS.Error, Close) still in its send queue.
     let _ = tokio::time::timeout(Duration::from_secs(2), async {
@@ -387,6 +402,7 @@ async fn connection(shared: Arc<Shared>, socket: WebSocket) {
 
 /// `POST /_blazor/disconnect` (fact sheet §3, §13.1): form field `circuitId`, urlencoded or
 /// multipart; 200 and the circuit ended for a live circuit, 400 otherwise.
+// SRV-2.4 (the HTTP side of CIR-4.4); another method gets axum's 405.
 async fn disconnect(State(shared): State<Arc<Shared>>, request: Request) -> StatusCode {
     let content_type = request
         .headers()
@@ -422,11 +438,13 @@ async fn disconnect(State(shared): State<Arc<Shared>>, request: Request) -> Stat
 }
 
 /// `GET /_blazor/initializers`: no JS initializers.
+// SRV-2.5: 200, `[]`.
 async fn initializers() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], "[]")
 }
 
 /// `GET /_framework/blazor.web.js`: Brasa's client bundle when it exists, 404 otherwise.
+// SRV-2.6.
 async fn client_script(State(shared): State<Arc<Shared>>) -> Response {
     let bytes = match &shared.config.client_bundle {
         Some(path) => tokio::fs::read(path).await.ok().map(Bytes::from),
@@ -446,6 +464,7 @@ pub const EMBEDDED_CLIENT: Option<&[u8]> = Some(include_bytes!(concat!(env!("OUT
 pub const EMBEDDED_CLIENT: Option<&[u8]> = None;
 
 /// `GET /metrics`: plain-text counters.
+// SRV-7.1.
 async fn metrics_text(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     let (connected, retained) = {
         let server = shared.server.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,4 +1,5 @@
 //! Counters the adapter sees, rendered as plain text at `/metrics`.
+// SRV-7.1: the names and the format.
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};

@@ -339,6 +339,7 @@ fn error_ui(b: &mut RenderTreeBuilder<'_>, sequence: i32) {
     );
 }
 
+// SRV-3.2: `+` as `\u002B`.
 /// JSON-encodes a string as System.Text.Json's HTML-safe encoder does for the characters a
 /// descriptor holds (`+` as `\u002B`).
 fn html_safe_json(text: &str) -> String {
@@ -347,6 +348,8 @@ fn html_safe_json(text: &str) -> String {
 
 /// The page of a root component, not prerendered (`captures/interactive-counter-page.html`):
 /// its start marker and, after `</html>`, the persisted-state comment.
+// SRV-3.1 (relative URLs, `<base href="/">`, the script), SRV-3.2 (the marker, not prerendered),
+// SRV-3.3 (the state comment after `</html>`).
 pub fn page(keys: &Keys, type_name: &str) -> String {
     let key = Keys::marker_key(type_name);
     let marker = format!(

@@ -60,6 +60,7 @@ struct Client {
 
 impl Client {
     /// Negotiate and open the WebSocket.
+    // SRV-2.1, SRV-2.2 (the negotiate v1 answer), SRV-2.3 (the token opens the WebSocket).
     async fn open(addr: SocketAddr) -> Client {
         let (status, body) = http(addr, "POST", "/_blazor/negotiate?negotiateVersion=1", None, b"").await;
         assert_eq!(status, 200, "{body}");
@@ -92,6 +93,7 @@ impl Client {
     }
 
     /// The blazorpack handshake and the first Ping (§4.2, §4.4).
+    // SRV-5.1: the request in a text frame, the response `{}` 0x1E in a binary frame.
     async fn handshake(&mut self) {
         self.socket
             .send(Message::Text(
@@ -166,6 +168,7 @@ impl Client {
 }
 
 /// The marker of a page (§2.1), as the client parses it.
+// SRV-3.1 (the page and its script), SRV-3.2 (the marker), SRV-3.3 (the state comment).
 async fn marker(addr: SocketAddr, path: &str) -> (serde_json::Value, String) {
     let (status, page) = http(addr, "GET", path, None, b"").await;
     assert_eq!(status, 200);
@@ -187,6 +190,7 @@ struct Circuit {
 
 /// negotiate → handshake → Ping → StartCircuit("[]") → UpdateRootComponents(add) → attach call,
 /// AttachComponent, batch 2, EndUpdateRootComponents (§1, §6).
+// SRV-4.1: the blazor.web.js start flow; SRV-3.2: not prerendered.
 async fn start_circuit(addr: SocketAddr, path: &str) -> Circuit {
     let (marker, state) = marker(addr, path).await;
     assert_eq!(marker["type"], "server");
@@ -266,6 +270,7 @@ impl Circuit {
     }
 
     /// The Router's start-up calls after the first ack (§6.5), answered.
+    // SRV-4.3.
     async fn start_up_calls(&mut self) {
         assert_eq!(
             self.client.next_call().await,
@@ -395,7 +400,8 @@ fn text_of(document: &Document, id: &str) -> String {
     document.inner_html_of(node)
 }
 
-// SRV-1 (issue 12): the whole counter flow over a real socket.
+// Issue 12: the whole counter flow over a real socket, with the defaults of SRV-6.1
+// (`Config::default()`) and the metrics of SRV-7.1.
 #[tokio::test]
 async fn counter_click_updates_the_count_over_a_websocket() {
     let addr = start(Config::default()).await;
@@ -460,6 +466,8 @@ async fn counter_click_updates_the_count_over_a_websocket() {
 }
 
 // Fact sheet §3, bad-input/disconnect-endpoint: 200 live (socket closed), 400 unknown, 405 GET.
+// SRV-2.4 (urlencoded and multipart, both spellings), SRV-5.5 (the socket closes), SRV-2.5
+// (initializers: `[]`), SRV-7.1 (ended by reason).
 #[tokio::test]
 async fn disconnect_endpoint_ends_live_circuits() {
     let addr = start(Config::default()).await;
@@ -509,6 +517,7 @@ async fn disconnect_endpoint_ends_live_circuits() {
 }
 
 // Fact sheet §4.2: the JSON protocol is refused in a text frame and the socket closes.
+// SRV-5.1 (the refusal in a text frame), SRV-5.5 (then the Close frame, code 1000).
 #[tokio::test]
 async fn json_protocol_handshake_is_refused_in_a_text_frame() {
     let addr = start(Config::default()).await;
@@ -595,6 +604,7 @@ async fn reconnect_resends_unacknowledged_batches() {
 
 // Fact sheet §4.4: nothing from the client for the client timeout closes the socket; the
 // server pings while the connection is idle.
+// SRV-5.3 (Ping 02 91 06 after nothing sent), SRV-5.4 (the client timeout).
 #[tokio::test]
 async fn idle_connections_are_pinged_then_closed() {
     let addr = start(Config {
@@ -618,7 +628,7 @@ async fn idle_connections_are_pinged_then_closed() {
     }
 }
 
-// The client script is served only when the committed bundle exists.
+// The client script is served only when the committed bundle exists (SRV-2.6).
 #[tokio::test]
 async fn client_script_is_404_without_a_bundle() {
     let addr = start(Config {
@@ -630,7 +640,8 @@ async fn client_script_is_404_without_a_bundle() {
     assert_eq!(status, 404);
 }
 
-// The embedded bundle (reference-impl/client/dist/brasa.js at build time) is served as is.
+// The embedded bundle (reference-impl/client/dist/brasa.js at build time) is served as is
+// (SRV-2.6).
 #[tokio::test]
 async fn client_script_serves_the_embedded_bundle() {
     let addr = start(Config::default()).await;
@@ -683,7 +694,7 @@ async fn todo_adds_toggles_reverses_and_clears() {
     assert!(!text_of(&circuit.document, "items").contains("item-1"));
 }
 
-// SignalR's HandshakeTimeout: a connection that never completes the handshake is closed.
+// SignalR's HandshakeTimeout: a connection that never completes the handshake is closed (SRV-5.2).
 #[tokio::test]
 async fn handshake_timeout_closes_the_connection() {
     let addr = start(Config {
@@ -837,7 +848,7 @@ async fn form_binds_validates_and_submits() {
 
 // Fact sheet §14 (captures/serverjs/counter): blazor.server.js passes the markers in
 // StartCircuit; each is attached with its sequence as selector and first rendered before the
-// completion; no UpdateRootComponents.
+// completion; no UpdateRootComponents (SRV-4.2).
 #[tokio::test]
 async fn server_js_start_flow_renders_before_the_completion() {
     let addr = start(Config::default()).await;
@@ -887,7 +898,8 @@ async fn server_js_start_flow_renders_before_the_completion() {
     assert!(!circuit.secret.is_empty());
 }
 
-// §2.4/§5.3: a tampered descriptor in StartCircuit is rejected with JS.Error and the close.
+// §2.4/§5.3: a tampered descriptor in StartCircuit is rejected with JS.Error and the close
+// (SRV-3.4, SRV-4.2).
 #[tokio::test]
 async fn tampered_descriptors_are_rejected() {
     let addr = start(Config::default()).await;
@@ -919,7 +931,8 @@ async fn tampered_descriptors_are_rejected() {
 }
 
 // CIR-4.2 (fact sheet §12.3): a disconnected circuit is retained for the retention period, then
-// expires (the timer task ticks the core); ConnectCircuit then answers false.
+// expires (the timer task ticks the core); ConnectCircuit then answers false. SRV-6.1 (the
+// retention is configurable), SRV-7.1 (retained, ended by reason).
 #[tokio::test]
 async fn disconnected_circuits_expire_after_the_retention_period() {
     let addr = start(Config {
