@@ -224,6 +224,10 @@ export class Circuit {
     const modal = this.doc.getElementById("components-reconnect-modal");
     if (modal) {
       modal.className = "components-reconnect-" + state;
+      // A <dialog> is opened for every state but hide, and closed on hide.
+      const dialog = modal as any;
+      if (state == "hide") { if (dialog.open && typeof dialog.close == "function") dialog.close(); }
+      else if (!dialog.open && typeof dialog.showModal == "function") { try { dialog.showModal(); } catch { /* not connected */ } }
       const el = this.doc.getElementById("components-reconnect-current-attempt");
       if (el) el.textContent = String(attempt);
       modal.dispatchEvent(new (this.doc.defaultView as any).CustomEvent("components-reconnect-state-changed", { detail: { state, currentAttempt: attempt } }));

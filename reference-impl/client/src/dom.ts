@@ -43,8 +43,11 @@ export class Applier {
         if (l.k) {
           (container as Comment).data = "!";
           const end = l.e;
-          if (end) l.e = end.nextSibling; // the end marker goes too; what followed it is the anchor
-          while (container.nextSibling && container.nextSibling != l.e) container.parentNode.removeChild(container.nextSibling);
+          if (end) {
+            // ED-1.3: the prerendered range and its end marker go; what followed it is the anchor.
+            l.e = end.nextSibling;
+            while (container.nextSibling && container.nextSibling != l.e) container.parentNode.removeChild(container.nextSibling);
+          } else l.e = container.nextSibling; // nothing prerendered: the page after the marker stays
         } else container.textContent = "";
         l.c = [];
       }

@@ -331,6 +331,14 @@ pub fn create(type_name: &str) -> Option<AddRoot> {
 /// The template's `ReconnectModal` markup, static in the page (as recorded).
 const RECONNECT_MODAL: &str = include_str!("reconnect-modal.html");
 
+/// The reconnect dialog shows only the text of its current state (the client sets the state as
+/// the dialog's class: `components-reconnect-show`, `-retrying`, `-failed`, `-rejected`).
+const RECONNECT_STYLE: &str = "#components-reconnect-modal [class*=-visible]{display:none}\
+.components-reconnect-show .components-reconnect-first-attempt-visible,\
+.components-reconnect-retrying .components-reconnect-repeated-attempt-visible,\
+.components-reconnect-failed .components-reconnect-failed-visible,\
+.components-reconnect-rejected .components-reconnect-failed-visible{display:block}";
+
 /// The template's `MainLayout` error UI, rendered after each page's content (as recorded).
 fn error_ui(b: &mut RenderTreeBuilder<'_>, sequence: i32) {
     b.add_markup_content(
@@ -360,7 +368,7 @@ pub fn page(keys: &Keys, type_name: &str) -> String {
     let state = keys.protect(b"{}");
     let modal = RECONNECT_MODAL;
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n    <base href=\"/\">\n    </head>\n\n<body><!--Blazor:{marker}-->\n{modal}\n    <script src=\"_framework/blazor.web.js\"></script></body></html><!--Blazor-Server-Component-State:{state}-->"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n    <base href=\"/\">\n    <style>{RECONNECT_STYLE}</style>\n    </head>\n\n<body><!--Blazor:{marker}-->\n{modal}\n    <script src=\"_framework/blazor.web.js\"></script></body></html><!--Blazor-Server-Component-State:{state}-->"
     )
 }
 
