@@ -7,6 +7,7 @@ mod error;
 mod framing;
 pub mod handshake;
 mod message;
+pub mod negotiate;
 mod value;
 
 pub use error::{HubError, HubErrorKind};

@@ -241,15 +241,9 @@ async fn negotiate(State(shared): State<Arc<Shared>>, Query(query): Query<HashMa
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(token.clone(), Instant::now());
-    let body = serde_json::json!({
-        "negotiateVersion": 1,
-        "connectionId": connection_id,
-        "connectionToken": token,
-        "availableTransports": [
-            {"transport": "WebSockets", "transferFormats": ["Text", "Binary"]},
-        ],
-    });
-    ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    // HUB-6.1: the negotiate v1 body.
+    let body = brasa_protocol::hub::negotiate::NegotiateResponse::websockets(connection_id, token).to_json();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// `GET /_blazor?id=<token>`: the WebSocket.
