@@ -14,19 +14,31 @@ fn client_dir() -> PathBuf {
 }
 
 fn run(command: &mut Command, what: &str) -> std::process::Output {
-    command.output().unwrap_or_else(|e| {
-        panic!("cannot run {what}: {e}. Node.js (20 or later) and npm are required for this test.")
-    })
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}. Node.js (20 or later) and npm are required for this test."))
 }
 
 #[test]
 fn browser_client_passes_its_node_tests() {
     let dir = client_dir();
     if !dir.join("node_modules").exists() {
-        let out = run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir), "npm ci");
-        assert!(out.status.success(), "npm ci failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        let out = run(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir),
+            "npm ci",
+        );
+        assert!(
+            out.status.success(),
+            "npm ci failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    let out = run(Command::new("npm").args(["test", "--silent"]).current_dir(&dir), "npm test");
+    let out = run(
+        Command::new("npm").args(["test", "--silent"]).current_dir(&dir),
+        "npm test",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -36,7 +48,11 @@ fn browser_client_passes_its_node_tests() {
     // node --test's summary: every test passed and there were some.
     let passed = stdout
         .lines()
-        .find_map(|l| l.trim().strip_prefix("ℹ pass ").or_else(|| l.trim().strip_prefix("# pass ")))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("ℹ pass ")
+                .or_else(|| l.trim().strip_prefix("# pass "))
+        })
         .and_then(|n| n.trim().parse::<usize>().ok())
         .unwrap_or(0);
     assert!(passed >= 300, "only {passed} client tests passed:\n{stdout}");
