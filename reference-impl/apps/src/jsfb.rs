@@ -84,7 +84,7 @@ impl Bench {
                 self.next_id += 1;
                 Row {
                     id,
-                    label: Str::from(format!("{adjective} {colour} {noun}")),
+                    label: Str::concat(&[adjective, " ", colour, " ", noun]),
                 }
             })
             .collect()
@@ -104,7 +104,7 @@ impl Bench {
     /// Appends " !!!" to every 10th row's label.
     pub fn update_every_10th(&mut self) {
         for row in self.rows.iter_mut().step_by(10) {
-            row.label = Str::from(format!("{} !!!", row.label));
+            row.label = Str::concat(&[&row.label, " !!!"]);
         }
     }
 
@@ -142,7 +142,7 @@ impl Component for Bench {
             b.add_attribute(4, "class", (row.id == self.selected).then_some("danger"));
             b.open_element(5, "td");
             b.add_attribute(6, "class", "col-md-1");
-            b.add_content(7, row.id.to_string());
+            b.add_content(7, row.id);
             b.close_element();
             b.open_element(8, "td");
             b.add_attribute(9, "class", "col-md-4");

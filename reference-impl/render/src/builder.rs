@@ -8,7 +8,7 @@ use brasa_protocol::render_batch::FrameType;
 use crate::frame::{
     AttributeValue, ComponentId, ComponentType, ElementReference, FrameKind, Key, RenderFragment, RenderFrame,
 };
-use crate::renderer::Component;
+use crate::renderer::{Component, Disposable, Disposal, Tree};
 use crate::str::Str;
 
 /// A misuse of the builder (Blazor throws `InvalidOperationException` for these). The builder
@@ -46,11 +46,19 @@ pub enum BuildError {
     Unclosed(FrameType),
 }
 
+#[cold]
+#[inline(never)]
+fn push_growing(frames: &mut Vec<RenderFrame>, frame: RenderFrame) {
+    frames.push(frame);
+}
+
 /// Writes frames into a render tree. Each call mirrors a `RenderTreeBuilder` method of Blazor,
 /// with the same sequence-number discipline: a sequence number identifies a position in the
 /// component's code (fixed, increasing through the template; a loop repeats its numbers).
 pub struct RenderTreeBuilder<'a> {
     frames: &'a mut Vec<RenderFrame>,
+    /// The renderer's list of the frames a disposal looks at ([`Tree`]).
+    disposables: Option<&'a mut Vec<Disposable>>,
     open: Vec<usize>,
     last_non_attribute: Option<FrameType>,
     receiver: ComponentId,
@@ -63,10 +71,32 @@ impl<'a> RenderTreeBuilder<'a> {
     pub fn new(frames: &'a mut Vec<RenderFrame>, receiver: ComponentId) -> Self {
         RenderTreeBuilder {
             frames,
+            disposables: None,
             open: Vec::new(),
             last_non_attribute: None,
             receiver,
             error: None,
+        }
+    }
+
+    /// A builder appending to a component's tree, listing its child components and event
+    /// handler attributes as it goes.
+    pub(crate) fn for_tree(tree: &'a mut Tree, receiver: ComponentId) -> Self {
+        RenderTreeBuilder {
+            frames: &mut tree.frames,
+            disposables: Some(&mut tree.disposables),
+            open: Vec::new(),
+            last_non_attribute: None,
+            receiver,
+            error: None,
+        }
+    }
+
+    /// Notes that `frames[index]` is one a disposal looks at.
+    #[inline(always)]
+    fn note_disposable(&mut self, index: usize, what: Disposal) {
+        if let Some(disposables) = &mut self.disposables {
+            disposables.push(Disposable { index, what });
         }
     }
 
@@ -91,22 +121,39 @@ impl<'a> RenderTreeBuilder<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, error: BuildError) {
         if self.error.is_none() {
             self.error = Some(error);
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, sequence: i32, kind: FrameKind) {
-        self.frames.push(RenderFrame { sequence, kind });
+        let frame = RenderFrame {
+            sequence: sequence as i64,
+            kind,
+        };
+        // With room in the vector, no call comes between building the frame and storing it, so
+        // the compiler can write it in place.
+        if self.frames.len() < self.frames.capacity() {
+            self.frames.push(frame);
+        } else {
+            push_growing(self.frames, frame);
+        }
     }
 
+    #[inline(always)]
     fn open_frame(&mut self, sequence: i32, kind: FrameKind, frame_type: FrameType) {
-        self.open.push(self.frames.len());
+        let index = self.frames.len();
         self.push(sequence, kind);
+        self.open.push(index);
         self.last_non_attribute = Some(frame_type);
     }
 
+    // RT-1.1: closes must match opens; the subtree length is counted here.
+    #[inline(always)]
     fn close_frame(&mut self, called: &'static str, expected: FrameType) {
         let open = self.open.last().map(|&index| self.frames[index].frame_type());
         if open != Some(expected) {
@@ -124,6 +171,7 @@ impl<'a> RenderTreeBuilder<'a> {
     }
 
     /// `OpenElement`: an element; its attributes, then its children, then [`Self::close_element`].
+    #[inline(always)]
     pub fn open_element(&mut self, sequence: i32, name: impl Into<Str>) {
         let kind = FrameKind::Element {
             name: name.into(),
@@ -134,11 +182,13 @@ impl<'a> RenderTreeBuilder<'a> {
     }
 
     /// `CloseElement`.
+    #[inline(always)]
     pub fn close_element(&mut self) {
         self.close_frame("close_element", FrameType::Element);
     }
 
     /// `AddContent(sequence, string)`: a text node.
+    #[inline(always)]
     pub fn add_content(&mut self, sequence: i32, text: impl Into<Str>) {
         self.push(sequence, FrameKind::Text { content: text.into() });
         self.last_non_attribute = Some(FrameType::Text);
@@ -152,6 +202,7 @@ impl<'a> RenderTreeBuilder<'a> {
 
     /// `AddContent(sequence, RenderFragment)`: the fragment's frames inside a region.
     ///
+    // RT-1.5
     /// rule: a render fragment is rendered into the same builder, wrapped in a region opened with
     /// the caller's sequence number, so its own sequence numbers are compared only with each other.
     pub fn add_fragment(&mut self, sequence: i32, fragment: &RenderFragment) {
@@ -167,9 +218,11 @@ impl<'a> RenderTreeBuilder<'a> {
 
     /// `AddAttribute`: an attribute of the element, or a parameter of the component, just opened.
     ///
+    // RT-1.6, RT-1.7
     /// rule: on an element, a null value and `false` add no frame (the attribute is absent),
     /// `true` adds a frame the batch writes as `""`, and a value that is neither a string,
     /// a boolean nor a delegate is converted to its text. On a component every value is kept.
+    #[inline(always)]
     pub fn add_attribute(&mut self, sequence: i32, name: impl Into<Str>, value: impl Into<AttributeValue>) {
         let name = name.into();
         let value = value.into();
@@ -183,6 +236,7 @@ impl<'a> RenderTreeBuilder<'a> {
                 self.push_attribute(sequence, name, value);
             }
             Some(FrameType::Component) => self.push_attribute(sequence, name, value),
+            // RT-1.2
             _ => self.fail(BuildError::MisplacedAttribute { name: name.to_string() }),
         }
     }
@@ -197,12 +251,20 @@ impl<'a> RenderTreeBuilder<'a> {
         self.push_attribute(sequence, name, value.into());
     }
 
+    #[inline(always)]
     fn push_attribute(&mut self, sequence: i32, name: Str, mut value: AttributeValue) {
-        match &mut value {
-            AttributeValue::EventHandler(handler) => handler.bind_default_receiver(self.receiver),
-            AttributeValue::Fragment(fragment) => fragment.bind_default_owner(self.receiver),
-            _ => {}
-        }
+        let is_event_handler = match &mut value {
+            AttributeValue::EventHandler(handler) => {
+                handler.bind_default_receiver(self.receiver);
+                true
+            }
+            AttributeValue::Fragment(fragment) => {
+                fragment.bind_default_owner(self.receiver);
+                false
+            }
+            _ => false,
+        };
+        let index = self.frames.len();
         self.push(
             sequence,
             FrameKind::Attribute {
@@ -211,6 +273,10 @@ impl<'a> RenderTreeBuilder<'a> {
                 event_handler_id: 0,
             },
         );
+        // (After the frame: nothing that may allocate comes between building it and storing it.)
+        if is_event_handler {
+            self.note_disposable(index, Disposal::EventHandler(0));
+        }
     }
 
     /// `OpenComponent<C>`: a child component of type `C`; its parameters, then [`Self::close_component`].
@@ -226,7 +292,9 @@ impl<'a> RenderTreeBuilder<'a> {
             key: None,
             component_id: 0,
         };
+        let index = self.frames.len();
         self.open_frame(sequence, kind, FrameType::Component);
+        self.note_disposable(index, Disposal::Component(0));
     }
 
     /// `CloseComponent`.
@@ -245,6 +313,7 @@ impl<'a> RenderTreeBuilder<'a> {
     }
 
     /// `SetKey`: the key of the innermost open element or component (`@key`).
+    #[inline(always)]
     pub fn set_key(&mut self, key: impl Into<Key>) {
         let Some(&index) = self.open.last() else {
             self.fail(BuildError::MisplacedKey);
@@ -264,6 +333,7 @@ impl<'a> RenderTreeBuilder<'a> {
         action: impl Fn(ElementReference) + Send + Sync + 'static,
     ) {
         let parent = self.open.last().map(|&index| self.frames[index].frame_type());
+        // RT-1.2
         if parent != Some(FrameType::Element) {
             self.fail(BuildError::MisplacedReferenceCapture(
                 FrameType::ElementReferenceCapture,

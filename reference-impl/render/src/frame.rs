@@ -17,6 +17,7 @@ pub type ComponentId = i32;
 
 /// The key of an element or component (`@key`), used to match siblings across renders.
 ///
+// RT-1.4
 /// rule: keys compare with .NET `object.Equals`, so an integer key never equals a string key,
 /// even `1` and `"1"`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -80,6 +81,44 @@ impl<T: PartialEq + Send + Sync + 'static> CapturedValues for T {
     }
 }
 
+/// A captured value kept in the handler itself, as bits: integers, `bool`, `char` and `()`,
+/// whose equality is equality of these bits. `None` for other types (kept in an allocation).
+fn captured_bits<T: Any>(value: &T) -> Option<u64> {
+    let value = value as &dyn Any;
+    macro_rules! bits {
+        ($($t:ty => |$v:ident| $bits:expr),* $(,)?) => {$(
+            if let Some(&$v) = value.downcast_ref::<$t>() {
+                return Some($bits);
+            }
+        )*};
+    }
+    bits!(
+        i8 => |v| v as i64 as u64, i16 => |v| v as i64 as u64, i32 => |v| v as i64 as u64,
+        i64 => |v| v as u64, isize => |v| v as i64 as u64,
+        u8 => |v| v as u64, u16 => |v| v as u64, u32 => |v| v as u64, u64 => |v| v, usize => |v| v as u64,
+        bool => |v| v as u64, char => |v| v as u64, () => |_v| 0,
+    );
+    None
+}
+
+/// Calls `f` with the value of type `T` that [`captured_bits`] turned into `bits`.
+fn with_captured<T: Any, R>(bits: u64, f: impl FnOnce(&T) -> R) -> Option<R> {
+    macro_rules! value {
+        ($($t:ty => $value:expr),* $(,)?) => {$(
+            if TypeId::of::<T>() == TypeId::of::<$t>() {
+                let value: $t = $value;
+                return (&value as &dyn Any).downcast_ref::<T>().map(f);
+            }
+        )*};
+    }
+    value!(
+        i8 => bits as i8, i16 => bits as i16, i32 => bits as i32, i64 => bits as i64, isize => bits as isize,
+        u8 => bits as u8, u16 => bits as u16, u32 => bits as u32, u64 => bits, usize => bits as usize,
+        bool => bits != 0, char => char::from_u32(bits as u32)?, () => (),
+    );
+    None
+}
+
 /// How a handler's equivalence is decided.
 enum Identity<'a> {
     /// Code that captures nothing (like a C# method group, or a lambda capturing only `this`):
@@ -92,9 +131,11 @@ enum Identity<'a> {
     Instance,
 }
 
-/// A handler's code and captured values, in one allocation.
+/// A handler's code (and, when allocated, its captured values).
 trait Handler: Send + Sync {
-    fn invoke(&self, receiver: &mut dyn Any, args: &EventArgs) -> Result<(), &'static str>;
+    /// Runs the handler; `captured` is the captured value's bits for code kept without an
+    /// allocation ([`Repr::Code`]).
+    fn invoke(&self, receiver: &mut dyn Any, captured: u64, args: &EventArgs) -> Result<(), &'static str>;
     fn identity(&self) -> Identity<'_>;
     fn receiver_type(&self) -> &'static str;
 }
@@ -110,7 +151,7 @@ where
     C: Component,
     F: Fn(&mut C, &EventArgs) + Send + Sync + 'static,
 {
-    fn invoke(&self, receiver: &mut dyn Any, args: &EventArgs) -> Result<(), &'static str> {
+    fn invoke(&self, receiver: &mut dyn Any, _: u64, args: &EventArgs) -> Result<(), &'static str> {
         let receiver = receiver.downcast_mut::<C>().ok_or(std::any::type_name::<C>())?;
         (self.handler)(receiver, args);
         Ok(())
@@ -140,7 +181,7 @@ where
     T: PartialEq + Send + Sync + 'static,
     F: Fn(&mut C, &T, &EventArgs) + Send + Sync + 'static,
 {
-    fn invoke(&self, receiver: &mut dyn Any, args: &EventArgs) -> Result<(), &'static str> {
+    fn invoke(&self, receiver: &mut dyn Any, _: u64, args: &EventArgs) -> Result<(), &'static str> {
         let receiver = receiver.downcast_mut::<C>().ok_or(std::any::type_name::<C>())?;
         (self.handler)(receiver, &self.captured, args);
         Ok(())
@@ -157,12 +198,49 @@ where
     }
 }
 
+/// The zero-sized code of a capturing handler whose captured value is kept as bits
+/// ([`captured_bits`]) in the [`EventHandler`].
+struct CapturingCode<C, T, F> {
+    handler: F,
+    types: std::marker::PhantomData<fn(&mut C, &T)>,
+}
+
+impl<C, T, F> Handler for CapturingCode<C, T, F>
+where
+    C: Component,
+    T: PartialEq + Send + Sync + 'static,
+    F: Fn(&mut C, &T, &EventArgs) + Send + Sync + 'static,
+{
+    fn invoke(&self, receiver: &mut dyn Any, captured: u64, args: &EventArgs) -> Result<(), &'static str> {
+        let receiver = receiver.downcast_mut::<C>().ok_or(std::any::type_name::<C>())?;
+        with_captured(captured, |captured: &T| (self.handler)(receiver, captured, args))
+            .ok_or(std::any::type_name::<T>())
+    }
+    fn identity(&self) -> Identity<'_> {
+        Identity::Code(TypeId::of::<F>())
+    }
+    fn receiver_type(&self) -> &'static str {
+        std::any::type_name::<C>()
+    }
+}
+
+/// `value` (zero-sized) as a `'static` handler, without an allocation: a `Box` of a zero-sized
+/// value does not allocate, so leaking it leaks nothing.
+fn zero_sized<H: Handler + 'static>(value: H) -> &'static dyn Handler {
+    debug_assert_eq!(std::mem::size_of::<H>(), 0);
+    Box::leak(Box::new(value))
+}
+
+/// No receiver bound yet (component ids are never negative).
+const NO_RECEIVER: ComponentId = ComponentId::MIN;
+
 /// An event handler: a callback run on its receiver component when the browser reports an
 /// event for the attribute it is attached to.
 ///
 /// Whether a re-render keeps the attribute's event handler id depends on whether the new
 /// handler is *equivalent* to the old one:
 ///
+// RT-3.2
 /// rule: an event handler attribute keeps its event handler id when the new delegate is
 /// equivalent to the old one: equal by .NET `Delegate.Equals` (same target, same method), or
 /// (.NET 10's closure comparison for diffing) the same method on two instances of the same
@@ -178,8 +256,23 @@ where
 ///   [`EventHandler::unique`]: equivalent only to its own clones (captures cannot be compared).
 #[derive(Clone)]
 pub struct EventHandler {
-    handler: Arc<dyn Handler>,
-    receiver: Option<ComponentId>,
+    repr: Repr,
+}
+
+#[derive(Clone)]
+enum Repr {
+    /// Zero-sized code (no allocation, identity by its type), and for a capturing handler the
+    /// captured value's bits.
+    Code {
+        code: &'static dyn Handler,
+        captured: u64,
+        receiver: ComponentId,
+    },
+    /// Code with state of its own, a captured value of another type, or a unique handler.
+    Shared {
+        handler: Arc<dyn Handler>,
+        receiver: ComponentId,
+    },
 }
 
 impl EventHandler {
@@ -194,10 +287,19 @@ impl EventHandler {
             handler,
             receiver: std::marker::PhantomData,
         };
-        EventHandler {
-            handler: Arc::new(handler),
-            receiver: None,
-        }
+        let repr = if std::mem::size_of::<F>() == 0 {
+            Repr::Code {
+                code: zero_sized(handler),
+                captured: 0,
+                receiver: NO_RECEIVER,
+            }
+        } else {
+            Repr::Shared {
+                handler: Arc::new(handler),
+                receiver: NO_RECEIVER,
+            }
+        };
+        EventHandler { repr }
     }
 
     /// A handler that captured `captured` (passed back to it on each call): equivalent to
@@ -208,14 +310,31 @@ impl EventHandler {
         T: PartialEq + Send + Sync + 'static,
         F: Fn(&mut C, &T, &EventArgs) + Send + Sync + 'static,
     {
+        if std::mem::size_of::<F>() == 0 {
+            if let Some(bits) = captured_bits(&captured) {
+                let code: CapturingCode<C, T, F> = CapturingCode {
+                    handler,
+                    types: std::marker::PhantomData,
+                };
+                return EventHandler {
+                    repr: Repr::Code {
+                        code: zero_sized(code),
+                        captured: bits,
+                        receiver: NO_RECEIVER,
+                    },
+                };
+            }
+        }
         let handler = Capturing {
             captured,
             handler,
             receiver: std::marker::PhantomData,
         };
         EventHandler {
-            handler: Arc::new(handler),
-            receiver: None,
+            repr: Repr::Shared {
+                handler: Arc::new(handler),
+                receiver: NO_RECEIVER,
+            },
         }
     }
 
@@ -230,49 +349,113 @@ impl EventHandler {
             receiver: std::marker::PhantomData,
         };
         EventHandler {
-            handler: Arc::new(handler),
-            receiver: None,
+            repr: Repr::Shared {
+                handler: Arc::new(handler),
+                receiver: NO_RECEIVER,
+            },
+        }
+    }
+
+    fn receiver_slot(&mut self) -> &mut ComponentId {
+        match &mut self.repr {
+            Repr::Code { receiver, .. } | Repr::Shared { receiver, .. } => receiver,
         }
     }
 
     /// The same handler bound to run on `receiver`.
     pub fn with_receiver(mut self, receiver: ComponentId) -> Self {
-        self.receiver = Some(receiver);
+        *self.receiver_slot() = receiver;
         self
     }
 
     /// The component the handler runs on, once bound (the builder binds it when the handler
     /// is added to a tree).
     pub fn receiver(&self) -> Option<ComponentId> {
-        self.receiver
+        let (Repr::Code { receiver, .. } | Repr::Shared { receiver, .. }) = &self.repr;
+        (*receiver != NO_RECEIVER).then_some(*receiver)
     }
 
     pub(crate) fn bind_default_receiver(&mut self, receiver: ComponentId) {
-        if self.receiver.is_none() {
-            self.receiver = Some(receiver);
+        let slot = self.receiver_slot();
+        if *slot == NO_RECEIVER {
+            *slot = receiver;
         }
     }
 
     pub(crate) fn invoke(&self, receiver: &mut dyn Any, args: &EventArgs) -> Result<(), &'static str> {
-        self.handler.invoke(receiver, args)
+        match &self.repr {
+            Repr::Code { code, captured, .. } => code.invoke(receiver, *captured, args),
+            Repr::Shared { handler, .. } => handler.invoke(receiver, 0, args),
+        }
+    }
+
+    /// Whether the handler is zero-sized code (and captured bits) without an allocation: two
+    /// such handlers that are [`Self::same_as`] each other are interchangeable.
+    pub(crate) fn is_code_only(&self) -> bool {
+        matches!(self.repr, Repr::Code { .. })
     }
 
     /// Whether two handlers are equivalent for diffing (see the type's documentation).
+    #[inline(always)]
     pub fn same_as(&self, other: &EventHandler) -> bool {
-        self.receiver == other.receiver
-            && match (self.handler.identity(), other.handler.identity()) {
-                (Identity::Code(a), Identity::Code(b)) => a == b,
-                (Identity::Closure(a, a_values), Identity::Closure(b, b_values)) => a == b && a_values.equals(b_values),
-                _ => Arc::ptr_eq(&self.handler, &other.handler),
+        match (&self.repr, &other.repr) {
+            (
+                Repr::Code {
+                    code: a,
+                    captured: a_captured,
+                    receiver: a_receiver,
+                },
+                Repr::Code {
+                    code: b,
+                    captured: b_captured,
+                    receiver: b_receiver,
+                },
+            ) => {
+                // The code's type decides the captured value's type, so equal bits are equal values.
+                // The same vtable is the same type (each type's `identity` differs); the same
+                // type may also have several vtables, hence the type ids otherwise.
+                a_receiver == b_receiver
+                    && a_captured == b_captured
+                    && (std::ptr::eq(*a, *b)
+                        || matches!((a.identity(), b.identity()), (Identity::Code(a), Identity::Code(b)) if a == b))
             }
+            (
+                Repr::Shared {
+                    handler: a,
+                    receiver: a_receiver,
+                },
+                Repr::Shared {
+                    handler: b,
+                    receiver: b_receiver,
+                },
+            ) => {
+                a_receiver == b_receiver
+                    && match (a.identity(), b.identity()) {
+                        (Identity::Code(a), Identity::Code(b)) => a == b,
+                        (Identity::Closure(a, a_values), Identity::Closure(b, b_values)) => {
+                            a == b && a_values.equals(b_values)
+                        }
+                        _ => Arc::ptr_eq(a, b),
+                    }
+            }
+            // Zero-sized code is never shared, and shared code is never zero-sized.
+            _ => false,
+        }
+    }
+
+    fn receiver_type(&self) -> &'static str {
+        match &self.repr {
+            Repr::Code { code, .. } => code.receiver_type(),
+            Repr::Shared { handler, .. } => handler.receiver_type(),
+        }
     }
 }
 
 impl fmt::Debug for EventHandler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventHandler")
-            .field("receiver", &self.receiver)
-            .field("receiver_type", &self.handler.receiver_type())
+            .field("receiver", &self.receiver())
+            .field("receiver_type", &self.receiver_type())
             .finish_non_exhaustive()
     }
 }
@@ -398,6 +581,7 @@ impl AttributeValue {
 
     /// The value's string as the batch carries it: strings as they are, `true` as `""`,
     /// everything else as null (RenderBatchWriter's rule).
+    #[inline]
     pub fn wire_string(&self) -> Option<Str> {
         match self {
             AttributeValue::String(text) => Some(text.clone()),
@@ -428,7 +612,17 @@ impl AttributeValue {
     /// rule: an element attribute is re-sent when `Equals(oldValue, newValue)` is false:
     /// strings by ordinal comparison, booleans by value, delegates by target and method, any
     /// other object by its own `Equals` (reference equality unless overridden).
+    #[inline(always)]
     pub(crate) fn equals(&self, other: &AttributeValue) -> bool {
+        match (self, other) {
+            (AttributeValue::String(a), AttributeValue::String(b)) => a == b,
+            (AttributeValue::EventHandler(a), AttributeValue::EventHandler(b)) => a.same_as(b),
+            _ => self.equals_other(other),
+        }
+    }
+
+    #[inline(never)]
+    fn equals_other(&self, other: &AttributeValue) -> bool {
         match (self, other) {
             (AttributeValue::Null, AttributeValue::Null) => true,
             (AttributeValue::String(a), AttributeValue::String(b)) => a == b,
@@ -443,6 +637,7 @@ impl AttributeValue {
 
     /// `ChangeDetection.MayHaveChanged` for a component parameter.
     ///
+    // RT-2.5
     /// rule: a parameter may have changed unless both values are null, or both are of the same
     /// known-immutable type (primitives, string, decimal, DateTime, Guid, enums,
     /// `EventCallback`) and equal; a delegate such as a `RenderFragment` or an array always
@@ -594,7 +789,9 @@ pub(crate) type ComponentReferenceAction = Arc<dyn Fn(ComponentId) + Send + Sync
 /// components and regions record the length of their subtree.
 #[derive(Clone)]
 pub struct RenderFrame {
-    pub(crate) sequence: i32,
+    /// The sequence number (an `i32`), widened so that it fills the word it shares with the
+    /// frame's padding: a frame built field by field is then copied without a partial overlap.
+    pub(crate) sequence: i64,
     pub(crate) kind: FrameKind,
 }
 
@@ -638,7 +835,7 @@ pub(crate) enum FrameKind {
 impl RenderFrame {
     /// The sequence number: the position of the instruction in the code that wrote the frame.
     pub fn sequence(&self) -> i32 {
-        self.sequence
+        self.sequence as i32
     }
 
     /// The frame's type.
@@ -698,6 +895,7 @@ impl RenderFrame {
     }
 
     /// The frame as the batch carries it.
+    #[inline(always)]
     pub fn to_reference_frame(&self) -> Frame<Str> {
         match &self.kind {
             FrameKind::Element {
@@ -736,6 +934,46 @@ impl RenderFrame {
                 id: id.clone().unwrap_or_default(),
             },
             FrameKind::ComponentReferenceCapture { .. } => Frame::ComponentReferenceCapture,
+        }
+    }
+}
+
+impl RenderFrame {
+    /// Appends [`Self::to_reference_frame`] to `frames`, building it where it is stored.
+    #[inline]
+    pub(crate) fn push_reference_frame(&self, frames: &mut Vec<Frame<Str>>) {
+        // With room in the vector, no call comes between building the frame and storing it, so
+        // it is not built on the stack and copied.
+        macro_rules! push {
+            ($frame:expr) => {
+                if frames.len() < frames.capacity() {
+                    frames.push($frame)
+                } else {
+                    frames.reserve(1);
+                    frames.push($frame)
+                }
+            };
+        }
+        match &self.kind {
+            FrameKind::Element {
+                name, subtree_length, ..
+            } => push!(Frame::Element {
+                subtree_length: *subtree_length,
+                name: name.clone(),
+            }),
+            FrameKind::Text { content } => push!(Frame::Text {
+                content: content.clone(),
+            }),
+            FrameKind::Attribute {
+                name,
+                value,
+                event_handler_id,
+            } => push!(Frame::Attribute {
+                name: name.clone(),
+                value: value.wire_string(),
+                event_handler_id: *event_handler_id,
+            }),
+            _ => push!(self.to_reference_frame()),
         }
     }
 }

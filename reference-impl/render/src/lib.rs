@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod bindings;
 mod builder;
 pub mod cases;
 mod diff;

@@ -4,11 +4,12 @@
 use std::any::Any;
 use std::collections::VecDeque;
 
-use brasa_protocol::render_batch::{BatchWriter, Diff, EncodeError, Frame, RenderBatch};
+use brasa_protocol::render_batch::{BatchWriter, Diff, Edit, EncodeError, Frame, RenderBatch};
 use rustc_hash::FxHashMap;
 
+use crate::bindings::{EventBinding, EventBindings};
 use crate::builder::RenderTreeBuilder;
-use crate::diff::DiffBuilder;
+use crate::diff::{DiffBuilder, IntKey};
 use crate::event::{DispatchEventError, EventArgs, RenderError};
 use crate::frame::{AttributeValue, ComponentId, ComponentType, EventHandler, FrameKind, RenderFragment, RenderFrame};
 use crate::str::Str;
@@ -197,6 +198,9 @@ impl Batch {
     }
 }
 
+/// At most this many recycled edit lists are kept.
+const MAX_EDIT_BUFFERS: usize = 64;
+
 /// The batch being assembled, with the render and disposal queues (`RenderBatchBuilder`).
 #[derive(Default)]
 pub(crate) struct BatchBuilder {
@@ -206,21 +210,64 @@ pub(crate) struct BatchBuilder {
     pub(crate) disposed_event_handler_ids: Vec<u64>,
     pub(crate) render_queue: VecDeque<ComponentId>,
     pub(crate) disposal_queue: VecDeque<ComponentId>,
+    /// Emptied edit lists of recycled batches ([`Renderer::recycle_batch`]), for the next diffs.
+    edit_buffers: Vec<Vec<Edit<Str>>>,
+    /// Allocations of the integer key tables of earlier diffs.
+    pub(crate) key_buffers: Vec<Vec<IntKey>>,
 }
 
 impl BatchBuilder {
     /// `DisposeFramesInRange`: queue the child components and retire the event handler ids
-    /// found in `frames`, in order.
-    pub(crate) fn dispose_frames(&mut self, frames: &[RenderFrame]) {
-        for frame in frames {
-            match &frame.kind {
-                FrameKind::Component { component_id, .. } => self.disposal_queue.push_back(*component_id),
-                FrameKind::Attribute { event_handler_id, .. } if *event_handler_id > 0 => {
-                    self.disposed_event_handler_ids.push(*event_handler_id)
-                }
-                _ => {}
+    /// found in the frames `start..end` of a tree, in order. Only the frames in the tree's
+    /// `disposables` list ([`Tree`]) can hold either, so only the list is looked at, from
+    /// `disposables[first]`, the first entry at or after `start`; returns the first entry after
+    /// the range.
+    pub(crate) fn dispose_frames(&mut self, disposables: &[Disposable], first: usize, end: usize) -> usize {
+        let mut entry = first;
+        while let Some(disposable) = disposables.get(entry) {
+            if disposable.index >= end {
+                break;
+            }
+            match disposable.what {
+                Disposal::Component(component_id) => self.disposal_queue.push_back(component_id),
+                Disposal::EventHandler(id) if id > 0 => self.disposed_event_handler_ids.push(id),
+                Disposal::EventHandler(_) => {}
+            }
+            entry += 1;
+        }
+        entry
+    }
+
+    /// An empty edit list for a diff, reusing a recycled one's allocation if there is one.
+    pub(crate) fn edit_buffer(&mut self) -> Vec<Edit<Str>> {
+        self.edit_buffers.pop().unwrap_or_default()
+    }
+
+    /// Keeps the allocations of a batch the host is done with, for the next batches.
+    fn recycle(&mut self, batch: Batch) {
+        fn reuse<T>(current: &mut Vec<T>, mut recycled: Vec<T>) {
+            if current.is_empty() && recycled.capacity() > current.capacity() {
+                recycled.clear();
+                *current = recycled;
             }
         }
+        let Batch {
+            mut updated_components,
+            reference_frames,
+            disposed_component_ids,
+            disposed_event_handler_ids,
+        } = batch;
+        for diff in updated_components.drain(..) {
+            let mut edits = diff.edits;
+            if edits.capacity() > 0 && self.edit_buffers.len() < MAX_EDIT_BUFFERS {
+                edits.clear();
+                self.edit_buffers.push(edits);
+            }
+        }
+        reuse(&mut self.updated_components, updated_components);
+        reuse(&mut self.reference_frames, reference_frames);
+        reuse(&mut self.disposed_component_ids, disposed_component_ids);
+        reuse(&mut self.disposed_event_handler_ids, disposed_event_handler_ids);
     }
 
     fn take_batch(&mut self) -> Batch {
@@ -233,18 +280,59 @@ impl BatchBuilder {
     }
 }
 
+/// A component's render tree: its frames, and the frames a disposal looks at (child
+/// components and attributes whose value is an event handler), in order, with their ids, so
+/// that disposing a subtree reads this list rather than every frame.
+#[derive(Default)]
+pub(crate) struct Tree {
+    pub(crate) frames: Vec<RenderFrame>,
+    pub(crate) disposables: Vec<Disposable>,
+}
+
+/// A frame a disposal looks at: `frames[index]`, and its id once the diff has given it one.
+#[derive(Clone, Copy)]
+pub(crate) struct Disposable {
+    pub(crate) index: usize,
+    pub(crate) what: Disposal,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Disposal {
+    /// An attribute whose value is an event handler, and its event handler id (0: none).
+    EventHandler(u64),
+    /// A child component, and its id.
+    Component(ComponentId),
+}
+
+impl Tree {
+    /// Empties the tree, keeping its allocations.
+    pub(crate) fn clear(&mut self) {
+        self.frames.clear();
+        self.disposables.clear();
+    }
+
+    /// Copies the ids the diff gave into the disposables list.
+    pub(crate) fn note_ids(&mut self) {
+        for disposable in &mut self.disposables {
+            disposable.what = match &self.frames[disposable.index].kind {
+                FrameKind::Component { component_id, .. } => Disposal::Component(*component_id),
+                FrameKind::Attribute { event_handler_id, .. } => Disposal::EventHandler(*event_handler_id),
+                _ => Disposal::EventHandler(0),
+            };
+        }
+    }
+}
+
 struct ComponentState {
     component: Box<dyn Component>,
     parent: Option<ComponentId>,
-    current_tree: Vec<RenderFrame>,
-    spare_tree: Vec<RenderFrame>,
+    current_tree: Tree,
+    /// The tree before the current one, kept for its allocations: emptied when the batch of
+    /// that render is recycled, or else when the next render reuses it (as ASP.NET Core's
+    /// renderer clears its previous tree only when it renders the component again).
+    spare_tree: Tree,
     has_pending_render: bool,
     has_never_rendered: bool,
-}
-
-struct EventBinding {
-    rendered_by: ComponentId,
-    handler: EventHandler,
 }
 
 /// The renderer: owns the components, queues their renders, diffs them into batches and
@@ -277,7 +365,7 @@ pub struct Renderer {
     components: FxHashMap<ComponentId, ComponentState>,
     next_component_id: ComponentId,
     last_event_handler_id: u64,
-    event_bindings: FxHashMap<u64, EventBinding>,
+    event_bindings: EventBindings,
     event_handler_id_replacements: FxHashMap<u64, u64>,
     next_element_reference_id: u64,
     pub(crate) batch: BatchBuilder,
@@ -300,7 +388,7 @@ impl Renderer {
             components: FxHashMap::default(),
             next_component_id: 0,
             last_event_handler_id: 0,
-            event_bindings: FxHashMap::default(),
+            event_bindings: EventBindings::default(),
             event_handler_id_replacements: FxHashMap::default(),
             next_element_reference_id: 0,
             batch: BatchBuilder::default(),
@@ -340,9 +428,11 @@ impl Renderer {
     }
 
     fn retire_event_handler_ids(&mut self, ids: &[u64]) {
-        for id in ids {
-            self.event_bindings.remove(id);
-            self.event_handler_id_replacements.remove(id);
+        self.event_bindings.remove_all(ids);
+        if !self.event_handler_id_replacements.is_empty() {
+            for id in ids {
+                self.event_handler_id_replacements.remove(id);
+            }
         }
     }
 
@@ -352,6 +442,7 @@ impl Renderer {
     }
 
     fn attach(&mut self, component: Box<dyn Component>, parent: Option<ComponentId>) -> ComponentId {
+        // RT-2.1
         // rule: component ids are allocated in creation order, from 0, and never reused.
         let id = self.next_component_id;
         self.next_component_id += 1;
@@ -360,8 +451,8 @@ impl Renderer {
             ComponentState {
                 component,
                 parent,
-                current_tree: Vec::new(),
-                spare_tree: Vec::new(),
+                current_tree: Tree::default(),
+                spare_tree: Tree::default(),
                 has_pending_render: false,
                 has_never_rendered: true,
             },
@@ -447,12 +538,12 @@ impl Renderer {
 
     /// The component's current render tree.
     pub fn current_render_tree(&self, component_id: ComponentId) -> Option<&[RenderFrame]> {
-        Some(&self.components.get(&component_id)?.current_tree)
+        Some(&self.components.get(&component_id)?.current_tree.frames)
     }
 
     /// Whether an event handler id is live (given and not yet retired).
     pub fn has_event_handler(&self, event_handler_id: u64) -> bool {
-        self.event_bindings.contains_key(&event_handler_id)
+        self.event_bindings.get(event_handler_id).is_some()
     }
 
     /// The number of live event handler ids.
@@ -481,7 +572,7 @@ impl Renderer {
         args: &EventArgs,
     ) -> Result<Option<Batch>, DispatchEventError> {
         self.check_not_faulted()?;
-        let Some(binding) = self.event_bindings.get(&event_handler_id) else {
+        let Some(binding) = self.event_bindings.get(event_handler_id) else {
             return Err(
                 if event_handler_id > 0 && event_handler_id <= self.last_event_handler_id {
                     DispatchEventError::RetiredEventHandler(event_handler_id)
@@ -510,9 +601,24 @@ impl Renderer {
         Ok(self.process_render_queue()?)
     }
 
+    /// Gives back a batch the host is done with (encoded and sent): its allocations are reused
+    /// for the next batches instead of being allocated again, as ASP.NET Core's renderer reuses
+    /// its batch builder's buffers. Optional; dropping the batch instead is fine.
+    pub fn recycle_batch(&mut self, batch: Batch) {
+        // The trees these renders replaced are no longer needed: empty them now rather than
+        // when the components render again.
+        for diff in &batch.updated_components {
+            if let Some(state) = self.components.get_mut(&diff.component_id) {
+                state.spare_tree.clear();
+            }
+        }
+        self.batch.recycle(batch);
+    }
+
     /// Renders every queued component (and the children they queue) into one batch
     /// (`ProcessRenderQueue`). `None` when there was nothing to do.
     ///
+    // RT-2.2
     /// rule: the queue is first in, first out: a component's new or changed children are queued
     /// while its diff runs, in the order the diff meets them, and render after everything queued
     /// before them. Components disposed by a render are disposed right after it.
@@ -575,6 +681,7 @@ impl Renderer {
         self.attach(component_type.create(), Some(parent))
     }
 
+    // RT-3.1
     /// rule: event handler ids count up from 1 across the renderer's life, one per handler
     /// attribute initialized, in the order the diff initializes them.
     pub(crate) fn assign_event_handler_id(&mut self, rendered_by: ComponentId, handler: &EventHandler) -> u64 {
@@ -594,6 +701,7 @@ impl Renderer {
         self.event_handler_id_replacements.insert(old, new);
     }
 
+    // RT-4.5
     pub(crate) fn new_element_reference_id(&mut self) -> Str {
         self.next_element_reference_id += 1;
         Str::from(format!("brasa-{}", self.next_element_reference_id))
@@ -609,22 +717,22 @@ impl Renderer {
         state.has_never_rendered = false;
         let mut new_tree = std::mem::take(&mut state.spare_tree);
         new_tree.clear();
-        let mut builder = RenderTreeBuilder::new(&mut new_tree, component_id);
+        let mut builder = RenderTreeBuilder::for_tree(&mut new_tree, component_id);
         state.component.render(&mut builder);
         builder
             .finish()
             .map_err(|error| RenderError::InvalidRenderTree { component_id, error })?;
         let old_tree = std::mem::take(&mut state.current_tree);
 
-        let mut diff = DiffBuilder::new(self, component_id);
-        let result = diff.diff_trees(&old_tree, &mut new_tree);
+        let mut diff = DiffBuilder::new(self, component_id, &old_tree);
+        let result = diff.diff_trees(&old_tree.frames, &mut new_tree.frames);
         let edits = diff.into_edits();
+        new_tree.note_ids();
         if let Some(state) = self.components.get_mut(&component_id) {
             state.current_tree = new_tree;
-            let mut spare = old_tree;
-            spare.clear();
-            state.spare_tree = spare;
+            state.spare_tree = old_tree;
         }
+        // RT-2.4: every render adds its diff, even one without edits.
         self.batch.updated_components.push(Diff { component_id, edits });
         result?;
         self.process_disposal_queue();
@@ -633,6 +741,7 @@ impl Renderer {
 
     /// `ProcessDisposalQueueInExistingBatch`.
     ///
+    // RT-2.6, RT-3.3
     /// rule: a disposed component's own tree is disposed too (its children queued behind, its
     /// event handler ids retired), then its id is listed in the batch's disposed component ids.
     fn process_disposal_queue(&mut self) {
@@ -640,7 +749,8 @@ impl Renderer {
             let Some(state) = self.components.remove(&component_id) else {
                 continue;
             };
-            self.batch.dispose_frames(&state.current_tree);
+            let tree = &state.current_tree;
+            self.batch.dispose_frames(&tree.disposables, 0, tree.frames.len());
             drop(state);
             self.batch.disposed_component_ids.push(component_id);
         }

@@ -488,3 +488,87 @@ fn the_renderer_can_move_between_threads() {
     assert_send::<Renderer>();
     assert_send::<Batch>();
 }
+
+#[test]
+fn frames_and_values_stay_small() {
+    // The renderer writes, diffs and drops every frame of a tree on each render: these sizes are
+    // most of its memory traffic (see benches/README.md, "Renderer").
+    use std::mem::size_of;
+    assert_eq!(size_of::<Str>(), 24);
+    assert_eq!(size_of::<crate::Key>(), 24);
+    assert_eq!(size_of::<Option<crate::Key>>(), 24);
+    assert_eq!(size_of::<crate::EventHandler>(), 32);
+    assert_eq!(size_of::<crate::AttributeValue>(), 32);
+    assert_eq!(size_of::<RenderFrame>(), 72);
+}
+
+#[test]
+fn handlers_without_captures_or_with_small_ones_need_no_allocation_and_compare_by_value() {
+    // Zero-sized code, with an integer captured, is kept in the handler itself; other captured
+    // values still compare by value.
+    let select = |id: i64| EventHandler::capturing(id, |c: &mut Counter, id: &i64, _: &EventArgs| c.count = *id as i32);
+    assert!(select(7).with_receiver(0).same_as(&select(7).with_receiver(0)));
+    assert!(!select(7).with_receiver(0).same_as(&select(8).with_receiver(0)));
+    let named = |name: &str| {
+        EventHandler::capturing(name.to_owned(), |c: &mut Counter, name: &String, _: &EventArgs| {
+            c.count = name.len() as i32
+        })
+    };
+    assert!(named("a").with_receiver(0).same_as(&named("a").with_receiver(0)));
+    assert!(!named("a").with_receiver(0).same_as(&named("b").with_receiver(0)));
+    let mut counter = Counter::default();
+    select(-3).invoke(&mut counter, &EventArgs::Empty).unwrap();
+    assert_eq!(counter.count, -3);
+    named("abcd").invoke(&mut counter, &EventArgs::Empty).unwrap();
+    assert_eq!(counter.count, 4);
+}
+
+#[test]
+fn recycling_batches_changes_no_batch() {
+    // Keyed rows (integer keys, moved, removed, inserted) with handlers and child components,
+    // rendered by two renderers: one gives every batch back, one drops them.
+    type Rows = Vec<(i64, &'static str)>;
+    fn render(rows: &Rows, b: &mut RenderTreeBuilder<'_>) {
+        b.open_element(0, "ul");
+        for (id, label) in rows {
+            b.open_element(1, "li");
+            b.set_key(*id);
+            b.add_attribute(
+                2,
+                "onclick",
+                EventHandler::capturing(*id, |_: &mut Root<Rows>, _: &i64, _: &EventArgs| {}),
+            );
+            b.add_content(3, *label);
+            if id % 2 == 0 {
+                b.open_component::<Counter>(4);
+                b.close_component();
+            }
+            b.close_element();
+        }
+        b.close_element();
+    }
+    let steps: Vec<fn(&mut Rows)> = vec![
+        |rows| *rows = (1..=6).map(|id| (id, "a")).collect(),
+        |rows| rows.swap(1, 4),
+        |rows| {
+            rows.remove(2);
+        },
+        |rows| rows.insert(0, (9, "new")),
+        |rows| rows[3].1 = "changed",
+        |rows| rows.reverse(),
+        |rows| rows.clear(),
+        |rows| *rows = (20..25).map(|id| (id, "b")).collect(),
+    ];
+    let (mut kept, kept_id, first) = root(Rows::new(), render);
+    let (mut recycled, recycled_id, _) = root(Rows::new(), render);
+    recycled.recycle_batch(first);
+    for step in steps {
+        let expected = rerender(&mut kept, kept_id, step);
+        let actual = rerender(&mut recycled, recycled_id, step);
+        assert_eq!(actual, expected);
+        assert_eq!(actual.encode().unwrap(), expected.encode().unwrap());
+        recycled.recycle_batch(actual);
+        assert_eq!(recycled.event_handler_count(), kept.event_handler_count());
+        assert_eq!(recycled.component_count(), kept.component_count());
+    }
+}
