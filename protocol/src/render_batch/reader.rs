@@ -661,7 +661,9 @@ impl<'a> Validator<'a, '_> {
             dense: None,
         };
         self.diffs(&layout, &mut strings, &mut references)?;
-        self.frames(&layout, &mut strings, &references.into_sorted())?;
+        if layout.frame_count > 0 {
+            self.frames(&layout, &mut strings, &references.into_sorted())?;
+        }
         self.disposed(&layout)?;
         if strings.replay.next_new != layout.string_count {
             let index = strings.replay.next_new;
@@ -909,6 +911,8 @@ impl<'a> Validator<'a, '_> {
         })
     }
 
+    // The passes stay separate functions (`inline(never)`): inlined into `run`, each loop is
+    // compiled with the others' state live around it and gets markedly slower.
     #[inline(never)]
     fn strings(&self, layout: &Layout) -> Result<Strings<'a>, DecodeError> {
         let bytes = self.bytes;
