@@ -19,6 +19,7 @@ mod diff;
 mod event;
 mod frame;
 mod renderer;
+pub mod runtime;
 mod str;
 
 pub use builder::{BuildError, RenderTreeBuilder};
@@ -29,6 +30,7 @@ pub use frame::{
     RenderFrame,
 };
 pub use renderer::{AsAny, Batch, Component, ParameterView, Renderer};
+pub use runtime::Runtime;
 pub use str::Str;
 
 #[cfg(test)]

@@ -40,6 +40,13 @@ impl<T: Any> AsAny for T {
 /// * After one of its event handlers runs, it is queued for a render too.
 /// * Rendering calls [`Component::render`]; the renderer diffs the result against the previous tree.
 pub trait Component: AsAny + Send {
+    /// Called once, when the renderer takes the component, with the id it gave it (Blazor's
+    /// `IComponent.Attach(RenderHandle)`): a component that talks to services (interop,
+    /// navigation, timers) keeps it to name itself. The default ignores it.
+    fn attach(&mut self, component_id: ComponentId) {
+        let _ = component_id;
+    }
+
     /// Receives the parameters the parent supplied (`SetParametersAsync`). The default ignores them.
     fn set_parameters(&mut self, parameters: &ParameterView<'_>) {
         let _ = parameters;
@@ -441,11 +448,12 @@ impl Renderer {
         self.attach(Box::new(component), None)
     }
 
-    fn attach(&mut self, component: Box<dyn Component>, parent: Option<ComponentId>) -> ComponentId {
+    fn attach(&mut self, mut component: Box<dyn Component>, parent: Option<ComponentId>) -> ComponentId {
         // RT-2.1
         // rule: component ids are allocated in creation order, from 0, and never reused.
         let id = self.next_component_id;
         self.next_component_id += 1;
+        component.attach(id);
         self.components.insert(
             id,
             ComponentState {
@@ -524,6 +532,27 @@ impl Renderer {
                     expected: std::any::type_name::<C>(),
                 })?;
         Ok(f(component))
+    }
+
+    /// Runs `f` on the component, whatever its type (for continuations registered by the
+    /// component itself, which know its type). Does not queue a render.
+    pub fn with_component_dyn<R>(
+        &mut self,
+        component_id: ComponentId,
+        f: impl FnOnce(&mut dyn Any) -> R,
+    ) -> Result<R, RenderError> {
+        let state = self
+            .components
+            .get_mut(&component_id)
+            .ok_or(RenderError::UnknownComponent(component_id))?;
+        Ok(f(state.component.as_mut().as_any_mut()))
+    }
+
+    /// The component an event handler id's handler runs on (its receiver, or the component
+    /// that rendered it), while the id is live.
+    pub fn event_handler_receiver(&self, event_handler_id: u64) -> Option<ComponentId> {
+        let binding = self.event_bindings.get(event_handler_id)?;
+        Some(binding.handler.receiver().unwrap_or(binding.rendered_by))
     }
 
     /// The parent of a component (`None` for a root component or an unknown id).
