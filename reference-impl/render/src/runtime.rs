@@ -75,6 +75,8 @@ pub struct LocationChanging {
 type Continuation = Box<dyn FnOnce(&mut dyn Any, JsResult) + Send>;
 /// A JS→.NET invocable method of an object reference: `None` when the method is unknown.
 type Invoker = Box<dyn Fn(&mut dyn Any, &str, &Json) -> Option<Result<Json, String>> + Send>;
+/// What runs when a JS stream has been read.
+type StreamContinuation = Box<dyn FnOnce(&mut dyn Any, Result<Vec<u8>, String>) + Send>;
 /// A location-changed subscriber.
 type ChangedHandler = Box<dyn Fn(&mut dyn Any, &LocationChanged) + Send>;
 /// A location-changing handler: true prevents the navigation.
@@ -152,7 +154,7 @@ struct IncomingStream {
     length: usize,
     next_chunk: i64,
     data: Vec<u8>,
-    then: Option<Box<dyn FnOnce(&mut dyn Any, Result<Vec<u8>, String>) + Send>>,
+    then: Option<StreamContinuation>,
 }
 
 #[derive(Default)]
@@ -280,7 +282,9 @@ impl Runtime {
     /// `[handle, succeeded, result]` end the circuit (SVC-1.4).
     pub fn end_invoke_js(&self, async_handle: i64, succeeded: bool, arguments_json: &str) -> Result<(), ServiceError> {
         let parsed: Json = serde_json::from_str(arguments_json).map_err(|_| ServiceError::InvalidInteropArguments)?;
-        let Some([handle, ok, result]) = parsed.as_array().and_then(|a| <&[Json; 3]>::try_from(a.as_slice()).ok())
+        let Some([handle, ok, result]) = parsed
+            .as_array()
+            .and_then(|a| <&[Json; 3]>::try_from(a.as_slice()).ok())
         else {
             return Err(ServiceError::InvalidInteropArguments);
         };
@@ -349,7 +353,9 @@ impl Runtime {
             answer = Some(result.clone());
             result
         });
-        self.lock().objects.insert(object_id, ObjectReference { component, invoker });
+        self.lock()
+            .objects
+            .insert(object_id, ObjectReference { component, invoker });
         Some(answer.flatten())
     }
 
@@ -407,7 +413,13 @@ impl Runtime {
             let then = stream.then.take();
             let js_object_id = stream.js_object_id;
             // SVC-1.9: the JS object behind the stream is released once read.
-            Self::push_call(&mut state, "DotNet.disposeJSObjectReferenceById", json!([js_object_id]), ResultKind::Void, None);
+            Self::push_call(
+                &mut state,
+                "DotNet.disposeJSObjectReferenceById",
+                json!([js_object_id]),
+                ResultKind::Void,
+                None,
+            );
             if let Some(then) = then {
                 state.work.push(Work {
                     component: stream.component,
@@ -420,7 +432,12 @@ impl Runtime {
 
     /// `OnLocationChanged(uri, state, intercepted)`: checks the URI against the base URI,
     /// records it and notifies the subscribers (SVC-2.3, SVC-2.5).
-    pub fn location_changed(&self, uri: &str, history_state: Option<&str>, intercepted: bool) -> Result<(), ServiceError> {
+    pub fn location_changed(
+        &self,
+        uri: &str,
+        history_state: Option<&str>,
+        intercepted: bool,
+    ) -> Result<(), ServiceError> {
         let mut state = self.lock();
         if !within(&state.base_uri, uri) {
             return Err(ServiceError::ForeignUri {
@@ -604,7 +621,13 @@ impl Runtime {
         then: impl FnOnce(&mut C, JsResult) + Send + 'static,
     ) -> i64 {
         let continuation: Continuation = Box::new(move |c, r| then(typed::<C>(c), r));
-        Self::push_call(&mut self.lock(), identifier, arguments, kind, Some((component, continuation)))
+        Self::push_call(
+            &mut self.lock(),
+            identifier,
+            arguments,
+            kind,
+            Some((component, continuation)),
+        )
     }
 
     /// A call whose answer nothing waits for (still answered by the browser, SVC-1.1).
@@ -683,8 +706,7 @@ impl Runtime {
         max_size: usize,
         then: impl FnOnce(&mut C, Result<Vec<u8>, String>) + Send + 'static,
     ) {
-        let then: Box<dyn FnOnce(&mut dyn Any, Result<Vec<u8>, String>) + Send> =
-            Box::new(move |c, r| then(typed::<C>(c), r));
+        let then: StreamContinuation = Box::new(move |c, r| then(typed::<C>(c), r));
         let object = reference.get("__jsObjectId").and_then(Json::as_i64);
         let length = reference.get("__jsStreamReferenceLength").and_then(Json::as_u64);
         let mut state = self.lock();
@@ -763,7 +785,13 @@ impl Runtime {
             Json::String(uri.to_owned())
         );
         let mut state = self.lock();
-        Self::push_call_text(&mut state, "Blazor._internal.navigationManager.navigateTo", arguments, ResultKind::Void, None);
+        Self::push_call_text(
+            &mut state,
+            "Blazor._internal.navigationManager.navigateTo",
+            arguments,
+            ResultKind::Void,
+            None,
+        );
         true
     }
 
@@ -775,7 +803,9 @@ impl Runtime {
     ) {
         self.lock().changed.push((
             component,
-            Some(Box::new(move |c: &mut dyn Any, e: &LocationChanged| handler(typed::<C>(c), e))),
+            Some(Box::new(move |c: &mut dyn Any, e: &LocationChanged| {
+                handler(typed::<C>(c), e)
+            })),
         ));
     }
 
@@ -790,7 +820,9 @@ impl Runtime {
         let mut state = self.lock();
         state.changing.push((
             component,
-            Some(Box::new(move |c: &mut dyn Any, e: &LocationChanging| handler(typed::<C>(c), e))),
+            Some(Box::new(move |c: &mut dyn Any, e: &LocationChanging| {
+                handler(typed::<C>(c), e)
+            })),
         ));
         Self::report_listeners(&mut state);
     }
@@ -861,7 +893,10 @@ fn resolve(base: &str, uri: &str) -> String {
     }
     if let Some(path) = uri.strip_prefix('/') {
         let origin_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-        let origin = base[origin_end..].find('/').map(|i| &base[..origin_end + i]).unwrap_or(base);
+        let origin = base[origin_end..]
+            .find('/')
+            .map(|i| &base[..origin_end + i])
+            .unwrap_or(base);
         return format!("{origin}/{path}");
     }
     format!("{base}{uri}")
@@ -877,7 +912,11 @@ fn revive_byte_arrays(value: Json, arrays: &[Vec<u8>]) -> Json {
             {
                 return Json::Array(bytes.iter().map(|&b| Json::from(b)).collect());
             }
-            Json::Object(map.into_iter().map(|(k, v)| (k, revive_byte_arrays(v, arrays))).collect())
+            Json::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, revive_byte_arrays(v, arrays)))
+                    .collect(),
+            )
         }
         Json::Array(items) => Json::Array(items.into_iter().map(|v| revive_byte_arrays(v, arrays)).collect()),
         other => other,
@@ -950,9 +989,15 @@ mod tests {
     #[test]
     fn js_errors_reach_the_continuation_as_text() {
         let runtime = Runtime::new();
-        runtime.invoke_js(5, "brasaCapture.fail", json!([]), ResultKind::Void, |p: &mut Page, r| {
-            p.result = r.unwrap_err();
-        });
+        runtime.invoke_js(
+            5,
+            "brasaCapture.fail",
+            json!([]),
+            ResultKind::Void,
+            |p: &mut Page, r| {
+                p.result = r.unwrap_err();
+            },
+        );
         runtime
             .end_invoke_js(2, false, r#"[2,false,"thrown in JS\nError: thrown in JS\n    at x"]"#)
             .unwrap();
@@ -967,10 +1012,16 @@ mod tests {
         let runtime = Runtime::new();
         let arg = runtime.byte_array(vec![0, 1, 2, 250, 255]);
         assert_eq!(arg, json!({"__byte[]": 1}));
-        runtime.invoke_js(5, "brasaCapture.echoBytes", json!([arg]), ResultKind::Json, |p: &mut Page, r| {
-            let bytes: Vec<u8> = serde_json::from_value(r.unwrap()).unwrap();
-            p.result = format!("{bytes:?}");
-        });
+        runtime.invoke_js(
+            5,
+            "brasaCapture.echoBytes",
+            json!([arg]),
+            ResultKind::Json,
+            |p: &mut Page, r| {
+                let bytes: Vec<u8> = serde_json::from_value(r.unwrap()).unwrap();
+                p.result = format!("{bytes:?}");
+            },
+        );
         let calls = runtime.take_calls();
         assert_eq!(
             calls[0],
@@ -984,8 +1035,14 @@ mod tests {
         let mut page = Page::default();
         run_work(&runtime, &mut page);
         assert_eq!(page.result, "[0, 1, 2, 250, 255]");
-        assert_eq!(runtime.receive_byte_array(3, vec![]), Err(ServiceError::InvalidInteropArguments));
-        assert_eq!(runtime.receive_byte_array(0, vec![0; 40_000]), Err(ServiceError::ByteArrayLimit));
+        assert_eq!(
+            runtime.receive_byte_array(3, vec![]),
+            Err(ServiceError::InvalidInteropArguments)
+        );
+        assert_eq!(
+            runtime.receive_byte_array(0, vec![0; 40_000]),
+            Err(ServiceError::ByteArrayLimit)
+        );
     }
 
     #[test]
@@ -999,19 +1056,30 @@ mod tests {
             |p: &mut Page, r| p.result = format!("read {}", r.unwrap().len()),
         );
         let calls = runtime.take_calls();
-        assert!(matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, result_type: 3, .. }
-            if identifier == "Blazor._internal.sendJSDataStream" && arguments_json == r#"[{"__jsObjectId":1},0,32256]"#));
+        assert!(
+            matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, result_type: 3, .. }
+            if identifier == "Blazor._internal.sendJSDataStream" && arguments_json == r#"[{"__jsObjectId":1},0,32256]"#)
+        );
         assert_eq!(runtime.receive_js_data_chunk(0, 0, &[1; 32256], None), Ok(true));
-        assert_eq!(runtime.receive_js_data_chunk(0, 2, &[1; 10], None), Err(ServiceError::InvalidChunk));
+        assert_eq!(
+            runtime.receive_js_data_chunk(0, 2, &[1; 10], None),
+            Err(ServiceError::InvalidChunk)
+        );
         assert_eq!(runtime.receive_js_data_chunk(0, 1, &[1; 32256], None), Ok(true));
         assert_eq!(runtime.receive_js_data_chunk(0, 2, &[1; 5488], None), Ok(true));
-        assert_eq!(runtime.receive_js_data_chunk(0, 3, &[1; 1], None), Ok(false), "the stream is done");
+        assert_eq!(
+            runtime.receive_js_data_chunk(0, 3, &[1; 1], None),
+            Ok(false),
+            "the stream is done"
+        );
         let mut page = Page::default();
         run_work(&runtime, &mut page);
         assert_eq!(page.result, "read 70000");
         let calls = runtime.take_calls();
-        assert!(matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, .. }
-            if identifier == "DotNet.disposeJSObjectReferenceById" && arguments_json == "[1]"));
+        assert!(
+            matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, .. }
+            if identifier == "DotNet.disposeJSObjectReferenceById" && arguments_json == "[1]")
+        );
     }
 
     #[test]
@@ -1048,9 +1116,17 @@ mod tests {
             run(&mut page);
         });
         assert_eq!(answer, Some(None), "no such method");
-        assert_eq!(runtime.invoke_object(9, "Shout", "[]", |_, _| {}), None, "no such object");
+        assert_eq!(
+            runtime.invoke_object(9, "Shout", "[]", |_, _| {}),
+            None,
+            "no such object"
+        );
         runtime.component_disposed(5);
-        assert_eq!(runtime.invoke_object(2, "Shout", "[]", |_, _| {}), None, "released with its component");
+        assert_eq!(
+            runtime.invoke_object(2, "Shout", "[]", |_, _| {}),
+            None,
+            "released with its component"
+        );
     }
 
     #[test]
@@ -1091,17 +1167,24 @@ mod tests {
             block
         });
         let calls = runtime.take_calls();
-        assert!(matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, .. }
-            if identifier.ends_with("setHasLocationChangingListeners") && arguments_json == "[1,true]"));
+        assert!(
+            matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, .. }
+            if identifier.ends_with("setHasLocationChangingListeners") && arguments_json == "[1,true]")
+        );
         let mut page = Page::default();
         assert!(!runtime.navigate_to_from(&mut page, 5, "nav?blocked=1", false));
         assert_eq!(page.ticks, 1);
-        assert!(runtime.take_calls().is_empty(), "a prevented NavigateTo never reaches the browser");
+        assert!(
+            runtime.take_calls().is_empty(),
+            "a prevented NavigateTo never reaches the browser"
+        );
         assert!(runtime.navigate_to_from(&mut page, 5, "nav?x=2", true));
         let calls = runtime.take_calls();
-        assert!(matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, result_type: 3, .. }
+        assert!(
+            matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, result_type: 3, .. }
             if identifier == "Blazor._internal.navigationManager.navigateTo"
-            && arguments_json == r#"["nav?x=2",{"forceLoad":false,"replaceHistoryEntry":true,"historyEntryState":null}]"#));
+            && arguments_json == r#"["nav?x=2",{"forceLoad":false,"replaceHistoryEntry":true,"historyEntryState":null}]"#)
+        );
         runtime.location_changed("http://h/nav?x=2", None, false).unwrap();
         run_work(&runtime, &mut page);
         assert_eq!((page.changes, runtime.uri().as_str()), (1, "http://h/nav?x=2"));
@@ -1128,7 +1211,10 @@ mod tests {
         let runtime = Runtime::new();
         runtime.throw("System.InvalidOperationException: boom");
         runtime.throw("later");
-        assert_eq!(runtime.take_exception().as_deref(), Some("System.InvalidOperationException: boom"));
+        assert_eq!(
+            runtime.take_exception().as_deref(),
+            Some("System.InvalidOperationException: boom")
+        );
         assert_eq!(runtime.take_exception(), None);
     }
 }
