@@ -1,7 +1,8 @@
-// The circuit: start (blazor.web.js flow), render batches and acks, JS interop start-up calls,
-// events, errors, reconnection with backoff and its UI, the unload beacon (spec/circuit.md,
-// spec/blazor.md; fact sheet §6, §7, §8, §12).
+// The circuit: start (blazor.web.js flow), render batches and acks, the start-up and navigation
+// calls of Blazor._internal, events, errors, reconnection with backoff and its UI, the unload
+// beacon (spec/circuit.md, spec/blazor.md; fact sheet §6, §7, §8, §10, §11, §12).
 import { HubConnection } from "./hub";
+import { Interop } from "./interop";
 import { readBatch } from "./reader";
 import { Applier } from "./dom";
 import { eventArgs, fieldInfo } from "./events";
@@ -37,10 +38,9 @@ export class Circuit {
   secret: string | null = null;
   applier: Applier;
   nextBatch = 2;
-  private callId = 0;
+  js: Interop;
   private dotNetObject = 1;
   private updateBatch = 0;
-  private calls = new Map<string, [(v: any) => void, (e: any) => void]>();
   private ended = false;
   private started = false;
   private markers: Marker[] = [];
@@ -49,8 +49,28 @@ export class Circuit {
 
   private reconnecting = false;
 
-  constructor(private doc: Document = document, private base: string = doc.baseURI, private href: string = location.href) {
+  constructor(readonly doc: Document = document, private base: string = doc.baseURI, private href: string = location.href) {
     this.applier = new Applier(doc, (id, e, el) => this.dispatch(id, e, el));
+    const js = (this.js = new Interop(this, doc.defaultView)), nav = "Blazor._internal.navigationManager.";
+    Object.assign(js.internal, {
+      "Blazor._internal.attachWebRendererInterop": (_: number, ref: { id: number }) => {
+        this.dotNetObject = ref.id;
+        if (this.started) return;
+        this.started = true;
+        this.hub.send("UpdateRootComponents", JSON.stringify({
+          batchId: ++this.updateBatch,
+          operations: this.markers.map((m, i) => ({ type: "add", ssrComponentId: i + 1, marker: { ...m.json, uniqueId: i } })),
+        }), this.state);
+      },
+      [nav + "enableNavigationInterception"]: () => this.intercept(),
+      [nav + "navigateTo"]: (uri: string, o: any) => this.navigate(uri, o || {}),
+      [nav + "setHasLocationChangingListeners"]: (_: number, on: boolean) => { this.listeners = on; },
+      "Blazor._internal.domWrapper.focus": (el: HTMLElement, preventScroll: boolean) => el.focus({ preventScroll }),
+      "Blazor._internal.domWrapper.focusBySelector": (selector: string) => {
+        const el: any = doc.querySelector(selector);
+        if (el) { if (!el.hasAttribute("tabindex")) el.tabIndex = -1; el.focus(); }
+      },
+    });
   }
 
   async start() {
@@ -75,12 +95,11 @@ export class Circuit {
         break;
       }
       case "JS.RenderBatch": this.batch(args[0], args[1]); break;
-      case "JS.BeginInvokeJS": this.invokeJS(args[0], args[1], args[2]); break;
-      case "JS.EndInvokeDotNet": {
-        const c = this.calls.get(args[0]);
-        if (c) { this.calls.delete(args[0]); args[1] ? c[0](args[2]) : c[1](new Error(args[2])); }
-        break;
-      }
+      case "JS.BeginInvokeJS": this.js.begin(...(args as [number, string, string, number, number, number])); break;
+      case "JS.EndInvokeDotNet": this.js.end(args[0], args[1], args[1] ? this.js.parse(args[2]) : new Error(args[2])); break;
+      case "JS.EndLocationChanging": this.js.end(args[0], true, args[1]); break;
+      case "JS.ReceiveByteArray": this.js.bytes.set(args[0], args[1]); break;
+      case "JS.BeginTransmitStream": this.js.transmit(args[0]); break;
       case "JS.Error": this.fail(String(args[0])); break;
     }
   }
@@ -100,76 +119,67 @@ export class Circuit {
     }
   }
 
-  private invokeJS(handle: number, identifier: string, argsJson: string) {
-    let ok = true, result: unknown = null;
-    try {
-      const args = JSON.parse(argsJson || "[]");
-      switch (identifier) {
-        case "Blazor._internal.attachWebRendererInterop":
-          this.dotNetObject = args[1].__dotNetObject;
-          if (!this.started) {
-            this.started = true;
-            this.hub.send("UpdateRootComponents", JSON.stringify({
-              batchId: ++this.updateBatch,
-              operations: this.markers.map((m, i) => ({ type: "add", ssrComponentId: i + 1, marker: { ...m.json, uniqueId: i } })),
-            }), this.state);
-          }
-          break;
-        case "Blazor._internal.navigationManager.enableNavigationInterception": this.intercept(); break;
-        case "Blazor._internal.navigationManager.navigateTo": this.navigate(args[0], args[1] || {}); break;
-        case "Blazor._internal.navigationManager.setHasLocationChangingListeners": break;
-        case "Blazor._internal.domWrapper.focusBySelector": {
-          const el: any = this.doc.querySelector(args[0]);
-          if (el) { if (!el.hasAttribute("tabindex")) el.tabIndex = -1; el.focus(); }
-          break;
-        }
-        default: {
-          let fn: any = globalThis, self: any;
-          for (const part of identifier.split(".")) { self = fn; fn = fn[part]; }
-          result = fn.apply(self, args);
-        }
-      }
-    } catch (e) { ok = false; result = String(e); }
-    Promise.resolve(result).then((r) => r, (e) => { ok = false; return String(e); }).then((r) =>
-      this.hub.send("EndInvokeJSFromDotNet", handle, ok, JSON.stringify([handle, ok, r ?? null])));
-  }
-
   // Navigation (fact sheet §10): NavigateTo from .NET, and intercepted link clicks and history
-  // moves within the base URI, each reported with OnLocationChanged(uri, state, intercepted).
+  // moves within the base URI, reported with OnLocationChanged(uri, state, intercepted). While
+  // .NET has location-changing handlers, a link click or history move first asks
+  // OnLocationChanging(callId, uri, state, intercepted) and waits for JS.EndLocationChanging.
+  // History entries hold {userState, _index} so that a cancelled history move can be undone.
+  private listeners = false;
+  private navCall = 0;
+  private index = 0;
+  private intercepting = false;
   private within(uri: string) { return uri.startsWith(this.base) || uri + "/" == this.base; }
 
-  private navigate(uri: string, o: any) {
-    const abs = new URL(uri, this.base).href, win: any = this.doc.defaultView;
-    if (o.forceLoad || !this.within(abs)) return o.replaceHistoryEntry ? win.location.replace(abs) : win.location.assign(abs);
-    win.history[o.replaceHistoryEntry ? "replaceState" : "pushState"](o.historyEntryState ?? null, "", abs);
-    this.hub.send("OnLocationChanged", abs, o.historyEntryState ?? null, false);
+  private changing(uri: string, state: string | null, intercepted: boolean): Promise<boolean> | boolean {
+    if (!this.listeners) return true;
+    const id = ++this.navCall;
+    return this.js.wait(id, () => this.hub.send("OnLocationChanging", id, uri, state, intercepted));
   }
 
-  private intercepting = false;
+  private save(uri: string, replace: boolean, userState: string | null = null) {
+    if (!replace) this.index++;
+    this.doc.defaultView!.history[replace ? "replaceState" : "pushState"]({ userState, _index: this.index }, "", uri);
+  }
+
+  private navigate(uri: string, o: any) {
+    const abs = new URL(uri, this.base).href, win: any = this.doc.defaultView, state = o.historyEntryState ?? null;
+    if (o.forceLoad || !this.within(abs)) return o.replaceHistoryEntry ? win.location.replace(abs) : win.location.assign(abs);
+    this.save(abs, o.replaceHistoryEntry, state);
+    this.hub.send("OnLocationChanged", abs, state, false);
+  }
+
   private intercept() {
     if (this.intercepting) return;
     this.intercepting = true;
     const win: any = this.doc.defaultView;
-    this.doc.addEventListener("click", (e: MouseEvent) => {
+    this.index = win.history.state?._index ?? 0;
+    this.doc.addEventListener("click", async (e: MouseEvent) => {
       if (e.defaultPrevented || e.button || e.ctrlKey || e.shiftKey || e.altKey || e.metaKey) return;
       const a = (e.target as Element).closest?.("a[href]") as HTMLAnchorElement | null;
       if (!a || (a.target && a.target != "_self") || a.hasAttribute("download")) return;
       const href = new URL(a.getAttribute("href")!, this.base).href;
       if (!this.within(href)) return;
       e.preventDefault();
-      win.history.pushState(null, "", href);
+      if (!(await this.changing(href, null, true))) return;
+      this.save(href, false);
       this.hub.send("OnLocationChanged", href, null, true);
     });
-    win.addEventListener("popstate", (e: PopStateEvent) => this.hub.send("OnLocationChanged", win.location.href, e.state ?? null, true));
+    let undoing = false;
+    win.addEventListener("popstate", async (e: PopStateEvent) => {
+      const index = e.state?._index ?? 0, back = this.index - index, uri = win.location.href, state = e.state?.userState ?? null;
+      this.index = index;
+      if (undoing) return void (undoing = false);
+      if (await this.changing(uri, state, false)) this.hub.send("OnLocationChanged", uri, state, true);
+      else if (back) { undoing = true; win.history.go(back); }
+    });
   }
 
   // BeginInvokeDotNetFromJS(callId, null, "DispatchEventAsync", objectId, [descriptor, args]).
   private dispatch(handlerId: string, e: Event, el: Element) {
     if (this.ended || !this.hub || this.hub.closed) return;
-    const name = e.type, id = String(++this.callId);
+    const name = e.type, id = String(++this.js.callId);
     const json = '[{"eventHandlerId":' + handlerId + ',"eventName":' + JSON.stringify(name) +
       ',"eventFieldInfo":' + JSON.stringify(fieldInfo(e.target)) + "}," + JSON.stringify(eventArgs(name, e)) + "]";
-    this.calls.set(id, [() => {}, () => {}]);
     this.hub.send("BeginInvokeDotNetFromJS", id, null, "DispatchEventAsync", this.dotNetObject, json);
   }
 

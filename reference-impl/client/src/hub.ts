@@ -1,5 +1,5 @@
 // One SignalR connection speaking blazorpack v1 over a WebSocket (spec/hub.md): negotiate,
-// handshake, Ping keep-alive, invocations, completions, Close.
+// handshake, Ping keep-alive, invocations, completions, server-to-client streams, Close.
 import { frame, unframe } from "./msgpack";
 
 export type InvocationHandler = (target: string, args: any[]) => void;
@@ -7,7 +7,8 @@ export type InvocationHandler = (target: string, args: any[]) => void;
 export class HubConnection {
   private ws!: WebSocket;
   private next = 0;
-  private pending = new Map<string, [(v: any) => void, (e: any) => void]>();
+  // Invocation id → [resolve, reject, stream item callback].
+  private pending = new Map<string, [(v: any) => void, (e: any) => void, ((item: any) => void)?]>();
   private timers: any[] = [];
   private last = Date.now();
   closed = false;
@@ -59,6 +60,9 @@ export class HubConnection {
         if (m[2] != null) this.post([3, {}, m[2], 1, "Client results are not supported."]);
         this.onInvocation(m[3], m[4]);
         break;
+      case 2: // StreamItem [2, headers, id, item]
+        this.pending.get(m[2])?.[2]?.(m[3]);
+        break;
       case 3: { // Completion [3, headers, id, kind, result|error]
         const p = this.pending.get(m[2]);
         if (p) { this.pending.delete(m[2]); m[3] == 1 ? p[1](new Error(m[4])) : p[0](m[4]); }
@@ -71,11 +75,17 @@ export class HubConnection {
 
   private post(m: unknown) { if (!this.closed && this.ws && this.ws.readyState == 1) this.ws.send(frame(m)); }
 
-  invoke(target: string, ...args: unknown[]): Promise<any> {
+  invoke(target: string, ...args: unknown[]): Promise<any> { return this.call(1, target, args); }
+
+  // A server-to-client stream: StreamInvocation [4, {}, id, target, args]; each StreamItem goes to
+  // onItem, the Completion settles the promise.
+  stream(target: string, onItem: (item: any) => void, ...args: unknown[]): Promise<any> { return this.call(4, target, args, onItem); }
+
+  private call(type: number, target: string, args: unknown[], onItem?: (item: any) => void): Promise<any> {
     const id = String(this.next++);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, [resolve, reject]);
-      this.post([1, {}, id, target, args]);
+      this.pending.set(id, [resolve, reject, onItem]);
+      this.post([type, {}, id, target, args]);
     });
   }
 
