@@ -216,18 +216,23 @@ impl HubConnection {
             }
             // Streams from the client, cancellations and stateful-reconnect messages are not part
             // of what Blazor's client sends; SignalR ignores what it does not expect (CIR-5.2).
-            // A stream invocation (the official client asks for .NET streams this way) is completed
-            // at once: no stream is offered yet (CIR-5.2).
+            // SVC-1.8: a stream invocation of `SendDotNetStreamToJS` claims a .NET stream (the
+            // circuit answers with stream items and a completion); any other is completed at once.
             HubMessage::StreamInvocation(invocation) => {
-                if let Some(id) = invocation.invocation_id {
-                    events.push(ConnectionEvent::Send(
+                let Some(id) = invocation.invocation_id else { return };
+                match ClientCall::from_invocation(&invocation.target, &invocation.arguments) {
+                    Ok(call @ ClientCall::SendDotNetStreamToJs { .. }) => events.push(ConnectionEvent::Call {
+                        invocation_id: Some(id),
+                        call,
+                    }),
+                    _ => events.push(ConnectionEvent::Send(
                         FrameKind::Binary,
                         frame(&HubMessage::Completion {
                             headers: vec![],
                             invocation_id: id,
                             result: CompletionResult::Void,
                         }),
-                    ));
+                    )),
                 }
             }
             HubMessage::StreamItem { .. }

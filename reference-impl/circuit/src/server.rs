@@ -46,6 +46,53 @@ pub trait CircuitApp {
     fn release_event_handlers(&mut self, ids: &[u64]);
     /// Calls to the browser the application queued since the last time (attach calls, interop).
     fn take_calls(&mut self) -> Vec<ServerCall>;
+    /// The time now, before every call into the application (time is a parameter, CIR-1.1).
+    fn set_now(&mut self, now: Millis) {
+        let _ = now;
+    }
+    /// `ReceiveByteArray(id, data)`. `Err` terminates the circuit (SVC-1.7).
+    fn receive_byte_array(&mut self, id: i64, data: Vec<u8>) -> Result<(), String> {
+        let _ = (id, data);
+        Ok(())
+    }
+    /// `ReceiveJSDataChunk`: whether the chunk was taken. `Err` terminates the circuit (SVC-1.9).
+    fn receive_js_data_chunk(
+        &mut self,
+        stream_id: i64,
+        chunk_id: i64,
+        data: &[u8],
+        error: Option<&str>,
+    ) -> Result<bool, String> {
+        let _ = (stream_id, chunk_id, data, error);
+        Ok(false)
+    }
+    /// `OnLocationChanging`: the application answers with `JS.EndLocationChanging` among its
+    /// calls (SVC-2.4).
+    fn location_changing(
+        &mut self,
+        call_id: i64,
+        uri: &str,
+        state: Option<&str>,
+        intercepted: bool,
+    ) -> Result<(), String> {
+        let _ = (uri, state, intercepted);
+        let _ = call_id;
+        Ok(())
+    }
+    /// `SendDotNetStreamToJS(streamId)`: the stream's bytes, claimed once (SVC-1.8).
+    fn claim_dotnet_stream(&mut self, stream_id: i64) -> Option<Vec<u8>> {
+        let _ = stream_id;
+        None
+    }
+    /// When the application's next timer is due (SVC-3.1).
+    fn next_timer(&self) -> Option<Millis> {
+        None
+    }
+    /// Runs the timers due at `now`. `Err` terminates the circuit.
+    fn fire_timers(&mut self, now: Millis) -> Result<(), String> {
+        let _ = now;
+        Ok(())
+    }
 }
 
 /// Creates the application of each new circuit.
@@ -137,7 +184,12 @@ pub struct Server<F: AppFactory> {
     connections: HashMap<u64, Connection>,
     next_connection: u64,
     ended: Vec<EndReason>,
+    /// Circuits whose application has timers (SVC-3.1).
+    timed: Vec<CircuitSecret>,
 }
+
+/// Largest stream item of a .NET→JS stream, as recorded (SVC-1.8).
+const DOTNET_STREAM_CHUNK: usize = 32 * 1024;
 
 const SHUT_DOWN: &str = "Circuit has been shut down due to error.";
 
@@ -174,6 +226,7 @@ impl<F: AppFactory> Server<F> {
             connections: HashMap::new(),
             next_connection: 1,
             ended: Vec::new(),
+            timed: Vec::new(),
         }
     }
 
@@ -206,18 +259,75 @@ impl<F: AppFactory> Server<F> {
         std::mem::take(&mut self.ended)
     }
 
-    /// When [`tick`](Self::tick) next has something to do.
-    pub fn next_timer(&self) -> Option<Millis> {
-        self.registry.next_expiry()
+    /// Whether some circuit's application has timers (then [`Self::next_timer`] is worth asking
+    /// after each call).
+    pub fn has_timers(&self) -> bool {
+        !self.timed.is_empty()
     }
 
-    /// Expires disconnected circuits (CIR-4.2).
-    pub fn tick(&mut self, now: Millis) {
+    /// When [`tick`](Self::tick) next has something to do: a retention expiry or an
+    /// application timer.
+    pub fn next_timer(&mut self) -> Option<Millis> {
+        let mut next = self.registry.next_expiry();
+        let registry = &mut self.registry;
+        self.timed.retain(
+            |secret| match registry.get_mut(secret).and_then(|c| c.app.next_timer()) {
+                Some(due) => {
+                    next = Some(next.map_or(due, |n| n.min(due)));
+                    true
+                }
+                None => false,
+            },
+        );
+        next
+    }
+
+    /// Expires disconnected circuits (CIR-4.2) and runs the applications' due timers (SVC-3.1),
+    /// sending what they render to their connections (a disconnected circuit's batches wait
+    /// in its window for the resend, CIR-2.5).
+    pub fn tick(&mut self, now: Millis) -> Vec<Output> {
         for evicted in self.registry.expire(now) {
             self.ended.push(match evicted {
                 Evicted::Expired(_) => EndReason::Expired,
                 Evicted::OverCapacity(_) => EndReason::Evicted,
             });
+        }
+        let mut out = Vec::new();
+        for secret in self.timed.clone() {
+            let connection = self.registry.connection_of(&secret);
+            let Some(circuit) = self.registry.get_mut(&secret) else {
+                continue;
+            };
+            if circuit.app.next_timer().is_none_or(|due| due > now) {
+                continue;
+            }
+            circuit.app.set_now(now);
+            let mut sink = Vec::new();
+            let target = if connection.is_some() { &mut out } else { &mut sink };
+            let failure = match circuit.app.fire_timers(now) {
+                Ok(()) => Self::pump(circuit, connection.unwrap_or(0), target),
+                Err(message) => Some(message),
+            };
+            if let Some(message) = failure {
+                match connection {
+                    Some(connection) => self.fail(connection, &secret, message, &mut out),
+                    None => {
+                        self.registry.terminate(&secret);
+                        self.ended.push(EndReason::Failed(message));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn note_timers(&mut self, secret: &CircuitSecret) {
+        let has_timers = self
+            .registry
+            .get_mut(secret)
+            .is_some_and(|c| c.app.next_timer().is_some());
+        if has_timers && !self.timed.iter().any(|t| t.matches(secret)) {
+            self.timed.push(secret.clone());
         }
     }
 
@@ -390,6 +500,7 @@ impl<F: AppFactory> Server<F> {
                     return false;
                 }
                 let mut app = self.factory.create();
+                app.set_now(now);
                 if let Err(message) = app.start(&base_uri, &uri, components.as_deref().unwrap_or("[]")) {
                     self.abort(connection, &message, out);
                     return false;
@@ -411,6 +522,7 @@ impl<F: AppFactory> Server<F> {
                     self.fail(connection, &secret, message, out);
                     return true;
                 }
+                self.note_timers(&secret);
                 Self::complete(out, connection, invocation_id, Value::Str(secret.encode()));
                 true
             }
@@ -479,7 +591,10 @@ impl<F: AppFactory> Server<F> {
                     self.abort(connection, SHUT_DOWN, out);
                     return false;
                 };
-                match Self::circuit_call(circuit, connection, invocation_id, other, out) {
+                circuit.app.set_now(now);
+                let outcome = Self::circuit_call(circuit, connection, invocation_id, other, out);
+                self.note_timers(&secret);
+                match outcome {
                     Ok(()) => true,
                     Err(Failure::Fail(message)) => {
                         self.fail(connection, &secret, message, out);
@@ -601,12 +716,62 @@ impl<F: AppFactory> Server<F> {
             }
             // CIR-6.3: nothing can be paused and resumed yet.
             ClientCall::PauseCircuit => result = Some(CompletionResult::Value(Value::Bool(false))),
-            // Streams from JS are not offered yet: a chunk is not accepted.
-            ClientCall::ReceiveJsDataChunk { .. } => result = Some(CompletionResult::Value(Value::Bool(false))),
-            // Services of later chapters: accepted and ignored until they exist.
-            ClientCall::OnLocationChanging { .. }
-            | ClientCall::ReceiveByteArray { .. }
-            | ClientCall::SendDotNetStreamToJs { .. } => {}
+            ClientCall::ReceiveJsDataChunk {
+                stream_id,
+                chunk_id,
+                chunk,
+                error,
+            } => {
+                let taken = circuit
+                    .app
+                    .receive_js_data_chunk(stream_id, chunk_id, chunk.as_deref().unwrap_or(&[]), error.as_deref())
+                    .map_err(Failure::Fail)?;
+                result = Some(CompletionResult::Value(Value::Bool(taken)));
+            }
+            ClientCall::ReceiveByteArray { id, data } => {
+                circuit
+                    .app
+                    .receive_byte_array(id, data.unwrap_or_default())
+                    .map_err(Failure::Fail)?;
+            }
+            ClientCall::OnLocationChanging {
+                call_id,
+                uri,
+                state,
+                intercepted,
+            } => {
+                circuit
+                    .app
+                    .location_changing(call_id, uri.as_deref().unwrap_or(""), state.as_deref(), intercepted)
+                    .map_err(Failure::Fail)?;
+            }
+            // SVC-1.8: the stream's bytes as stream items of at most 32 KiB, then a completion.
+            ClientCall::SendDotNetStreamToJs { stream_id } => {
+                result = None;
+                if let Some(id) = invocation_id.clone() {
+                    match circuit.app.claim_dotnet_stream(stream_id) {
+                        Some(bytes) => {
+                            for chunk in bytes.chunks(DOTNET_STREAM_CHUNK) {
+                                Self::send(
+                                    out,
+                                    connection,
+                                    &HubMessage::StreamItem {
+                                        headers: vec![],
+                                        invocation_id: id.clone(),
+                                        item: Value::Bin(chunk.to_vec()),
+                                    },
+                                );
+                            }
+                            result = Some(CompletionResult::Void);
+                        }
+                        None => {
+                            result = Some(CompletionResult::Error(format!(
+                                "There is no .NET stream with id '{stream_id}'."
+                            )))
+                        }
+                    }
+                }
+            }
             ClientCall::StartCircuit { .. } | ClientCall::ConnectCircuit { .. } | ClientCall::ResumeCircuit { .. } => {
                 result = None;
             }

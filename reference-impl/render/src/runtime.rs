@@ -183,6 +183,8 @@ struct State {
     changing: Vec<(ComponentId, Option<ChangingHandler>)>,
     listeners_reported: bool,
     exception: Option<String>,
+    /// Calls (identifier, arguments) for after the next batch (`OnAfterRender`).
+    after_render: Vec<(String, String)>,
 }
 
 /// A circuit's services: shared by the host and the components (clone it freely).
@@ -260,6 +262,21 @@ impl Runtime {
     /// The calls to the browser queued since the last time, in order.
     pub fn take_calls(&self) -> Vec<ServerCall> {
         std::mem::take(&mut self.lock().calls)
+    }
+
+    /// Queues a call of the host's own (attach calls, answers) in order with the services' calls.
+    pub fn send(&self, call: ServerCall) {
+        self.lock().calls.push(call);
+    }
+
+    /// A batch was produced: the calls meant for after it are queued now, so that they follow
+    /// it (SVC-2.6).
+    pub fn rendered(&self) {
+        let mut state = self.lock();
+        // Handles are given when the calls go out, so that they stay in order on the wire.
+        for (identifier, arguments) in std::mem::take(&mut state.after_render) {
+            Self::push_call_text(&mut state, &identifier, arguments, ResultKind::Void, None);
+        }
     }
 
     /// Whether calls are queued.
@@ -632,7 +649,20 @@ impl Runtime {
 
     /// A call whose answer nothing waits for (still answered by the browser, SVC-1.1).
     pub fn invoke_js_void(&self, identifier: &str, arguments: Json) -> i64 {
-        Self::push_call(&mut self.lock(), identifier, arguments, ResultKind::Void, None)
+        self.invoke_js_untracked(identifier, arguments, ResultKind::Void)
+    }
+
+    /// A call with this result kind whose answer nothing waits for (`InvokeAsync<object>` whose
+    /// task nobody awaits).
+    pub fn invoke_js_untracked(&self, identifier: &str, arguments: Json, kind: ResultKind) -> i64 {
+        Self::push_call(&mut self.lock(), identifier, arguments, kind, None)
+    }
+
+    /// A call made after the next render (`OnAfterRenderAsync`), whose answer nothing waits for.
+    pub fn invoke_js_after_render(&self, identifier: &str, arguments: Json) {
+        self.lock()
+            .after_render
+            .push((identifier.to_owned(), arguments.to_string()));
     }
 
     /// `DotNetObjectReference.Create(component)`: an object the browser can call methods on;

@@ -4,11 +4,11 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
-use brasa_circuit::{AppFactory, CircuitApp, Rendered};
+use brasa_circuit::{AppFactory, CircuitApp, Millis, Rendered};
 use brasa_protocol::blazor::{ClientCall, ServerCall};
 use brasa_protocol::events::{self, DispatchEvent, EventLimits};
-use brasa_render::{Batch, ChangeValue, Component, EventArgs, Renderer};
-use serde_json::Value as Json;
+use brasa_render::{Batch, ChangeValue, Component, EventArgs, Renderer, Runtime};
+use serde_json::{Value as Json, json};
 
 use crate::descriptor::Keys;
 use crate::metrics::Metrics;
@@ -18,8 +18,6 @@ use crate::pages;
 pub const RENDERER_OBJECT_ID: i64 = 1;
 /// `WebRendererId.Server`.
 const RENDERER_ID: u32 = 1;
-/// The attach call's async handle: the circuit's first .NET→JS call (§6.2).
-const ATTACH_HANDLE: i64 = 2;
 const ATTACH: &str = "Blazor._internal.attachWebRendererInterop";
 const ENABLE_NAVIGATION_INTERCEPTION: &str = "Blazor._internal.navigationManager.enableNavigationInterception";
 const FOCUS_BY_SELECTOR: &str = "Blazor._internal.domWrapper.focusBySelector";
@@ -44,14 +42,15 @@ pub struct ConformanceApp {
     renderer: Renderer,
     base_uri: String,
     uri: String,
-    calls: Vec<ServerCall>,
+    /// The circuit's services (interop, navigation, timers); every call to the browser goes
+    /// through its queue, in order.
+    runtime: Runtime,
     /// Batches produced by event dispatch or root-component operations, not yet handed out.
     pending: VecDeque<Batch>,
     /// (renderer batch number, retired ids) of handed-out batches that retire ids.
     retiring: VecDeque<(u64, Vec<u64>)>,
     /// ssrComponentId → renderer component id.
     roots: Vec<(u64, i32)>,
-    next_async_handle: i64,
     start_up: StartUp,
     limits: EventLimits,
     /// Started by blazor.server.js with markers (§14).
@@ -69,29 +68,47 @@ impl ConformanceApp {
             renderer,
             base_uri: String::new(),
             uri: String::new(),
-            calls: Vec::new(),
+            runtime: Runtime::new(),
             pending: VecDeque::new(),
             retiring: VecDeque::new(),
             roots: Vec::new(),
-            next_async_handle: ATTACH_HANDLE,
             start_up: StartUp::Waiting,
             limits: EventLimits::default(),
             server_js: false,
         }
     }
 
-    fn begin_invoke_js(&mut self, identifier: &str, arguments_json: String, result_type: i64) -> i64 {
-        let handle = self.next_async_handle;
-        self.next_async_handle += 1;
-        self.calls.push(ServerCall::BeginInvokeJs {
-            async_handle: handle,
-            identifier: identifier.into(),
-            arguments_json,
-            result_type,
-            target_instance_id: 0,
-            call_type: 1,
-        });
-        handle
+    /// Runs the work the runtime queued (continuations, timer ticks, location-changed
+    /// subscribers) on its components and queues their re-render; then reports an unhandled
+    /// exception, which ends the circuit (SVC-4.1).
+    fn drain(&mut self) -> Result<(), String> {
+        loop {
+            let work = self.runtime.take_work();
+            if work.is_empty() {
+                break;
+            }
+            for item in work {
+                let component = item.component;
+                let runtime = self.runtime.clone();
+                // A component disposed meanwhile: its work is dropped (SVC-3.2).
+                if self
+                    .renderer
+                    .with_component_dyn(component, |c| item.run(&runtime, c))
+                    .is_ok()
+                {
+                    let _ = self.renderer.state_has_changed(component);
+                }
+            }
+        }
+        match self.runtime.take_exception() {
+            Some(message) => Err(message),
+            None => Ok(()),
+        }
+    }
+
+    fn add_component(&mut self, type_name: &str) -> Option<i32> {
+        let component = pages::create(type_name)?;
+        Some(component(&mut self.renderer, &self.runtime))
     }
 
     // SRV-4.1: an `add` opens the marker's descriptor (SRV-3.4), checks its key and attaches the
@@ -115,10 +132,9 @@ impl ConformanceApp {
         if marker.get("key") != Some(&payload.key) {
             return Err("key mismatch".into());
         }
-        let component = pages::create(&payload.type_name).ok_or("unknown component type")?;
-        let component_id = component(&mut self.renderer);
+        let component_id = self.add_component(&payload.type_name).ok_or("unknown component type")?;
         self.roots.push((ssr_component_id, component_id));
-        self.calls.push(ServerCall::AttachComponent {
+        self.runtime.send(ServerCall::AttachComponent {
             component_id: component_id.into(),
             selector: ssr_component_id.to_string(),
         });
@@ -146,9 +162,14 @@ impl ConformanceApp {
         use brasa_render::DispatchEventError as E;
         match self.renderer.dispatch_event(id, &args) {
             Ok(batch) => {
+                // SVC-4.1: a handler that threw gets no answer and its render is not sent.
+                if let Some(message) = self.runtime.take_exception() {
+                    return Err(message);
+                }
                 if let Some(batch) = batch {
                     self.pending.push_back(batch);
                 }
+                self.drain()?;
                 Ok((true, "{}".into()))
             }
             Err(E::UnknownEventHandler(_) | E::RetiredEventHandler(_)) => Ok((
@@ -166,11 +187,11 @@ impl CircuitApp for ConformanceApp {
     fn start(&mut self, base_uri: &str, uri: &str, components: &str) -> Result<(), String> {
         self.base_uri = base_uri.to_owned();
         self.uri = uri.to_owned();
+        self.runtime.start(base_uri, uri);
         // §6.2: the renderer's attach call is the circuit's first .NET→JS call.
-        self.begin_invoke_js(
+        self.runtime.invoke_js_void(
             ATTACH,
-            format!("[{RENDERER_ID},{{\"__dotNetObject\":{RENDERER_OBJECT_ID}}},{{}},{{}}]"),
-            3,
+            json!([RENDERER_ID, { "__dotNetObject": RENDERER_OBJECT_ID }, {}, {}]),
         );
         // SRV-4.1, SRV-4.2:
         // blazor.web.js passes "[]"; blazor.server.js the page's markers (§14): each is attached
@@ -191,10 +212,9 @@ impl CircuitApp for ConformanceApp {
             if sequence != index as u64 || descriptor.sequence != sequence {
                 return Err(INVALID.into());
             }
-            let component = pages::create(&descriptor.type_name).ok_or(INVALID)?;
-            let component_id = component(&mut self.renderer);
+            let component_id = self.add_component(&descriptor.type_name).ok_or(INVALID)?;
             self.roots.push((sequence, component_id));
-            self.calls.push(ServerCall::AttachComponent {
+            self.runtime.send(ServerCall::AttachComponent {
                 component_id: component_id.into(),
                 selector: sequence.to_string(),
             });
@@ -292,39 +312,134 @@ impl CircuitApp for ConformanceApp {
             arguments_json: Some(arguments_json.to_owned()),
         };
         match DispatchEvent::from_call(&call, RENDERER_OBJECT_ID, &self.limits) {
-            Some(Ok(event)) => self.dispatch(event),
-            Some(Err(error)) => Ok((false, format!("System.ArgumentException: {error}"))),
-            None if dotnet_object_id != 0 && dotnet_object_id != RENDERER_OBJECT_ID => Ok((
-                false,
-                format!(
-                    "System.ArgumentException: There is no tracked object with id '{dotnet_object_id}'. Perhaps the DotNetObjectReference instance was already disposed. (Parameter 'dotNetObjectId')"
+            Some(Ok(event)) => return self.dispatch(event),
+            Some(Err(error)) => return Ok((false, format!("System.ArgumentException: {error}"))),
+            None => {}
+        }
+        // SVC-1.5: a method of an object reference.
+        if dotnet_object_id != 0 {
+            let renderer = &mut self.renderer;
+            let answer =
+                self.runtime
+                    .invoke_object(dotnet_object_id, method_identifier, arguments_json, |component, run| {
+                        let _ = renderer.with_component_dyn(component, |c| run(c));
+                    });
+            let answer = match answer {
+                Some(answer) => answer,
+                None => {
+                    return Ok((
+                        false,
+                        format!(
+                            "System.ArgumentException: There is no tracked object with id '{dotnet_object_id}'. Perhaps the DotNetObjectReference instance was already disposed. (Parameter 'dotNetObjectId')"
+                        ),
+                    ));
+                }
+            };
+            self.drain()?;
+            return Ok(match answer {
+                Some(Ok(result)) => (true, result.to_string()),
+                Some(Err(error)) => (false, error),
+                None => (
+                    false,
+                    format!(
+                        "System.ArgumentException: The type does not contain a public invokable method with [JSInvokableAttribute(\"{method_identifier}\")]."
+                    ),
                 ),
+            });
+        }
+        // SVC-1.6: a static method.
+        let assembly = assembly_name.unwrap_or("");
+        match self.runtime.invoke_static(assembly, method_identifier, arguments_json) {
+            Some(result) => {
+                self.drain()?;
+                Ok(match result {
+                    Ok(result) => (true, result.to_string()),
+                    Err(error) => (false, error),
+                })
+            }
+            None if !self.runtime.has_assembly(assembly) => Ok((
+                false,
+                format!("System.ArgumentException: There is no loaded assembly with the name '{assembly}'."),
             )),
             None => Ok((
                 false,
                 format!(
-                    "System.ArgumentException: The assembly '{}' does not contain a public invokable method with [JSInvokableAttribute(\"{method_identifier}\")].",
-                    assembly_name.unwrap_or("")
+                    "System.ArgumentException: The assembly '{assembly}' does not contain a public invokable method with [JSInvokableAttribute(\"{method_identifier}\")]."
                 ),
             )),
         }
     }
 
-    fn end_invoke_js(&mut self, async_handle: i64, _succeeded: bool, _arguments_json: &str) -> Result<(), String> {
-        let _ = async_handle;
-        Ok(())
+    fn end_invoke_js(&mut self, async_handle: i64, succeeded: bool, arguments_json: &str) -> Result<(), String> {
+        self.runtime
+            .end_invoke_js(async_handle, succeeded, arguments_json)
+            .map_err(|e| e.to_string())?;
+        self.drain()
     }
 
-    fn location_changed(&mut self, uri: &str, _state: Option<&str>, _intercepted: bool) -> Result<(), String> {
-        if uri.starts_with(&self.base_uri) {
-            self.uri = uri.to_owned();
-            Ok(())
-        } else {
-            Err(format!(
-                "System.ArgumentException: The URI '{uri}' is not contained by the base URI '{}'.",
-                self.base_uri
-            ))
+    fn location_changed(&mut self, uri: &str, state: Option<&str>, intercepted: bool) -> Result<(), String> {
+        self.runtime
+            .location_changed(uri, state, intercepted)
+            .map_err(|e| e.to_string())?;
+        self.uri = uri.to_owned();
+        self.drain()
+    }
+
+    fn location_changing(
+        &mut self,
+        call_id: i64,
+        uri: &str,
+        state: Option<&str>,
+        intercepted: bool,
+    ) -> Result<(), String> {
+        let renderer = &mut self.renderer;
+        let mut ran = Vec::new();
+        self.runtime
+            .location_changing(call_id, uri, state, intercepted, |component, handler| {
+                ran.push(component);
+                renderer.with_component_dyn(component, |c| handler(c)).unwrap_or(false)
+            });
+        // The lock's callback is an EventCallback: its component re-renders.
+        for component in ran {
+            let _ = self.renderer.state_has_changed(component);
         }
+        self.drain()
+    }
+
+    fn set_now(&mut self, now: Millis) {
+        self.runtime.set_now(now);
+    }
+
+    fn receive_byte_array(&mut self, id: i64, data: Vec<u8>) -> Result<(), String> {
+        self.runtime.receive_byte_array(id, data).map_err(|e| e.to_string())
+    }
+
+    fn receive_js_data_chunk(
+        &mut self,
+        stream_id: i64,
+        chunk_id: i64,
+        data: &[u8],
+        error: Option<&str>,
+    ) -> Result<bool, String> {
+        let taken = self
+            .runtime
+            .receive_js_data_chunk(stream_id, chunk_id, data, error)
+            .map_err(|e| e.to_string())?;
+        self.drain()?;
+        Ok(taken)
+    }
+
+    fn claim_dotnet_stream(&mut self, stream_id: i64) -> Option<Vec<u8>> {
+        self.runtime.claim_dotnet_stream(stream_id)
+    }
+
+    fn next_timer(&self) -> Option<Millis> {
+        self.runtime.next_timer()
+    }
+
+    fn fire_timers(&mut self, now: Millis) -> Result<(), String> {
+        self.runtime.fire_timers(now);
+        self.drain()
     }
 
     fn render(&mut self) -> Result<Option<Rendered>, String> {
@@ -345,6 +460,12 @@ impl CircuitApp for ConformanceApp {
         if self.start_up == StartUp::Waiting && !self.roots.is_empty() {
             self.start_up = StartUp::FirstBatchSent;
         }
+        // SVC-3.2: what disposed components registered goes with them; calls meant for after
+        // this render follow it (SVC-2.6).
+        for &component in &batch.disposed_component_ids {
+            self.runtime.component_disposed(component);
+        }
+        self.runtime.rendered();
         self.metrics.batch_sent(bytes.len());
         Ok(Some((bytes, retired)))
     }
@@ -368,13 +489,17 @@ impl CircuitApp for ConformanceApp {
         // followed the first's completion only by timing).
         if self.start_up == StartUp::FirstBatchSent {
             self.start_up = StartUp::Done;
-            self.begin_invoke_js(ENABLE_NAVIGATION_INTERCEPTION, format!("[{RENDERER_ID}]"), 0);
-            self.begin_invoke_js(FOCUS_BY_SELECTOR, "[\"h1\"]".into(), 3);
+            self.runtime.invoke_js_untracked(
+                ENABLE_NAVIGATION_INTERCEPTION,
+                json!([RENDERER_ID]),
+                brasa_render::runtime::ResultKind::Json,
+            );
+            self.runtime.invoke_js_void(FOCUS_BY_SELECTOR, json!(["h1"]));
         }
     }
 
     fn take_calls(&mut self) -> Vec<ServerCall> {
-        std::mem::take(&mut self.calls)
+        self.runtime.take_calls()
     }
 }
 
@@ -393,10 +518,11 @@ impl AppFactory for ConformanceApps {
     }
 }
 
-/// Adds a root component to a renderer and returns its id (see [`pages::create`]).
-pub type AddRoot = Box<dyn FnOnce(&mut Renderer) -> brasa_render::ComponentId>;
+/// Adds a root component to a renderer, with the circuit's runtime, and returns its id (see
+/// [`pages::create`]).
+pub type AddRoot = Box<dyn FnOnce(&mut Renderer, &Runtime) -> brasa_render::ComponentId>;
 
 /// Adds a root component of type `C` (for [`pages::create`]).
 pub fn adder<C: Component + Default>() -> AddRoot {
-    Box::new(|renderer: &mut Renderer| renderer.add_root_component(C::default()))
+    Box::new(|renderer: &mut Renderer, _: &Runtime| renderer.add_root_component(C::default()))
 }

@@ -104,6 +104,8 @@ struct Shared {
     keys: Arc<Keys>,
     metrics: Arc<Metrics>,
     start: Instant,
+    /// Wakes the timer task after a call that may have started an application timer.
+    timer_wake: tokio::sync::Notify,
 }
 
 impl Shared {
@@ -175,6 +177,7 @@ pub fn router(config: Config) -> Router {
         keys,
         metrics,
         start: Instant::now(),
+        timer_wake: tokio::sync::Notify::new(),
     });
     tokio::spawn(timer(Arc::downgrade(&shared)));
     // SRV-2.1: the endpoints around the hub (SRV-2.2 to SRV-2.6), and SRV-7.1's metrics.
@@ -186,12 +189,12 @@ pub fn router(config: Config) -> Router {
         .route("/_blazor/initializers", get(initializers))
         .route("/_framework/blazor.web.js", get(client_script))
         .route("/metrics", get(metrics_text));
-    // SRV-3.1: one page per route of the conformance app.
-    for (route, type_name) in pages::PAGES {
-        let type_name = *type_name;
+    // SRV-3.1: one page per route of the conformance app, each carrying the marker of the one
+    // interactive root component, the router, which shows the route's page (SVC-2.6).
+    for (route, _) in pages::PAGES {
         router = router.route(
             route,
-            get(move |State(shared): State<Arc<Shared>>| async move { Html(pages::page(&shared.keys, type_name)) }),
+            get(|State(shared): State<Arc<Shared>>| async move { Html(pages::page(&shared.keys, pages::ROUTES)) }),
         );
     }
     router
@@ -206,17 +209,27 @@ pub async fn serve(addr: SocketAddr, config: Config) -> std::io::Result<()> {
     axum::serve(listener, router(config)).await
 }
 
+/// Retention expiry and application timers (SVC-3.1): sleeps until the core's next timer (at
+/// most 250 ms), or until a call may have started a timer.
 async fn timer(shared: std::sync::Weak<Shared>) {
-    let mut interval = tokio::time::interval(Duration::from_millis(250));
     loop {
-        interval.tick().await;
+        let Some(strong) = shared.upgrade() else {
+            return;
+        };
+        let wait = strong.with_server(|server, now| {
+            let next = server.next_timer();
+            (next.map_or(250, |due| due.saturating_sub(now)).min(250), Vec::new())
+        });
+        // Holding the host for one wait (at most 250 ms) is fine.
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(wait)) => {}
+            _ = strong.timer_wake.notified() => {}
+        }
+        drop(strong);
         let Some(shared) = shared.upgrade() else {
             return;
         };
-        shared.with_server(|server, now| {
-            server.tick(now);
-            ((), Vec::new())
-        });
+        shared.with_server(|server, now| ((), server.tick(now)));
         let mut tokens = shared.tokens.lock().unwrap_or_else(|e| e.into_inner());
         tokens.retain(|_, issued| issued.elapsed() < TOKEN_LIFETIME);
     }
@@ -362,13 +375,16 @@ async fn connection(shared: Arc<Shared>, socket: WebSocket) {
             .metrics
             .bytes_received
             .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
-        let closed = shared.with_server(|server, now| {
+        let (closed, timers) = shared.with_server(|server, now| {
             let outputs = server.receive(id, &bytes, now);
             let closed = outputs
                 .iter()
                 .any(|o| matches!(o, Output::Close { connection } if *connection == id));
-            (closed, outputs)
+            ((closed, server.has_timers()), outputs)
         });
+        if timers {
+            shared.timer_wake.notify_one();
+        }
         if closed {
             break;
         }

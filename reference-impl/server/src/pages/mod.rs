@@ -1,7 +1,9 @@
 //! The conformance app's pages (`shared/conformance-app/`), written against `brasa-render`, and
 //! the HTML page that carries their markers.
 
-use brasa_render::RenderTreeBuilder;
+use brasa_render::runtime::LocationChanged;
+use brasa_render::{AttributeValue, Component, ComponentId, ParameterView, RenderTreeBuilder, Runtime};
+use serde_json::json;
 
 use crate::app::{AddRoot, adder};
 use crate::descriptor::Keys;
@@ -24,14 +26,119 @@ pub const PAGES: &[(&str, &str)] = &[
     ("/form", "form"),
 ];
 
-/// A fresh root component of this type, as a function adding it to a renderer.
+/// The type name of the app's one interactive root component, the [`Routes`] router (as
+/// `<Routes @rendermode="InteractiveServer" />` in the recorded app).
+pub const ROUTES: &str = "routes";
+
+/// A fresh root component of this type, as a function adding it to a renderer. Besides
+/// [`ROUTES`], each page can be a root component of its own (without a router).
 pub fn create(type_name: &str) -> Option<AddRoot> {
     match type_name {
+        ROUTES => Some(Box::new(|renderer: &mut brasa_render::Renderer, runtime: &Runtime| {
+            let id = renderer.add_root_component(Routes::new(runtime.clone()));
+            runtime.on_location_changed(id, Routes::location_changed);
+            id
+        })),
         "counter" => Some(adder::<Counter>()),
         "todo" => Some(adder::<Todo>()),
         "nested" => Some(adder::<Nested>()),
         "form" => Some(adder::<Form>()),
         _ => None,
+    }
+}
+
+/// Renders the page of this type as the router's child, with the circuit's [`Runtime`] as its
+/// `Runtime` parameter (a reference, so the page re-renders whenever the router does).
+fn render_page(b: &mut RenderTreeBuilder<'_>, type_name: &str, runtime: &Runtime) -> bool {
+    fn page<P: Component + Default>(b: &mut RenderTreeBuilder<'_>, runtime: &Runtime) {
+        b.open_component::<P>(0);
+        b.add_component_parameter(1, "Runtime", AttributeValue::object(runtime.clone()));
+        b.close_component();
+    }
+    match type_name {
+        "counter" => page::<Counter>(b, runtime),
+        "todo" => page::<Todo>(b, runtime),
+        "nested" => page::<Nested>(b, runtime),
+        "form" => page::<Form>(b, runtime),
+        _ => return false,
+    }
+    true
+}
+
+/// The `Runtime` parameter a page receives from the router.
+pub fn runtime_parameter(parameters: &ParameterView<'_>) -> Option<Runtime> {
+    parameters.get_value::<Runtime>("Runtime").cloned()
+}
+
+/// The path of an absolute URI relative to the base URI, with a leading `/`, without query or
+/// fragment (`http://h/nav?x=1` under `http://h/` → `/nav`).
+fn route_path(base_uri: &str, uri: &str) -> String {
+    let relative = uri.strip_prefix(base_uri).unwrap_or("");
+    let end = relative.find(['?', '#']).unwrap_or(relative.len());
+    format!("/{}", &relative[..end])
+}
+
+/// The router (`Routes.razor`: `Router` + `RouteView` + the template's `MainLayout`): renders
+/// the page whose route matches the current URI, or the not-found page, then the layout's
+/// error UI. On a location change it re-renders; when the page changed it moves the focus to
+/// the new page's `h1` after the render, as `FocusOnNavigate` does (SVC-2.6).
+pub struct Routes {
+    runtime: Runtime,
+    id: ComponentId,
+    /// The route index shown (`usize::MAX`: not found).
+    shown: usize,
+}
+
+impl Routes {
+    fn new(runtime: Runtime) -> Self {
+        Routes {
+            runtime,
+            id: 0,
+            shown: usize::MAX,
+        }
+    }
+
+    fn current(&self) -> usize {
+        let path = route_path(&self.runtime.base_uri(), &self.runtime.uri());
+        PAGES
+            .iter()
+            .position(|(route, _)| route.eq_ignore_ascii_case(&path))
+            .unwrap_or(usize::MAX)
+    }
+
+    fn location_changed(&mut self, _: &LocationChanged) {
+        let route = self.current();
+        if route != self.shown {
+            self.shown = route;
+            self.runtime
+                .invoke_js_after_render("Blazor._internal.domWrapper.focusBySelector", json!(["h1"]));
+        }
+    }
+}
+
+impl Component for Routes {
+    fn attach(&mut self, component_id: ComponentId) {
+        self.id = component_id;
+    }
+
+    fn set_parameters(&mut self, _: &ParameterView<'_>) {
+        self.shown = self.current();
+    }
+
+    fn render(&self, b: &mut RenderTreeBuilder<'_>) {
+        let route = self.current();
+        let shown = PAGES.get(route).is_some_and(|(_, type_name)| {
+            b.open_region(0);
+            let found = render_page(b, type_name, &self.runtime);
+            b.close_region();
+            found
+        });
+        if !shown {
+            b.add_markup_content(
+                1,
+                "<h3>Not Found</h3>\n<p>Sorry, the content you are looking for does not exist.</p>",
+            );
+        }
     }
 }
 
