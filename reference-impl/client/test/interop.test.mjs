@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { started } from "./fake-hub.mjs";
+import { started } from "../test-support/fake-hub.mjs";
 
 const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 const vector = JSON.parse(readFileSync(new URL("../../../conformance/vectors/semantics/valid/event-handlers-registered.json", import.meta.url), "utf8"));
@@ -173,5 +173,19 @@ test("byte arrays both ways (§9.3)", async () => {
   assert.deepEqual((await ws.drain()).filter((m) => m[3] !== "EndInvokeJSFromDotNet"), [
     [1, {}, null, "ReceiveByteArray", [0, Uint8Array.from([5])]],
     [1, {}, null, "BeginInvokeDotNetFromJS", ["1", null, "Take", 2, '[{"__byte[]":0},"x"]']]]);
+  circuit.dispose();
+});
+
+test("import: a module as an object reference, ./ resolved against the base URI", async () => {
+  const base = new URL("../test-support/", import.meta.url).href;
+  const { ws, circuit } = await started("<!DOCTYPE html><body></body>", base + "page.html");
+  ws.js(5, "import", '["./module.mjs"]', 1);
+  assert.deepEqual(await ws.reply(5), [5, true, { __jsObjectId: 1 }]);
+  ws.js(6, "twice", "[21]", 0, 1);
+  assert.deepEqual(await ws.reply(6), [6, true, 42]);
+  ws.js(7, "import", '["data:text/javascript,export const v = 7"]', 1);
+  assert.deepEqual(await ws.reply(7), [7, true, { __jsObjectId: 2 }]);
+  ws.js(8, "v", "[]", 0, 2, 3);
+  assert.deepEqual(await ws.reply(8), [8, true, 7]);
   circuit.dispose();
 });

@@ -1,7 +1,7 @@
 // Navigation (fact sheet §10) with and without location-changing listeners, and JS.Error (§11).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { started, tick, FakeSocket } from "./fake-hub.mjs";
+import { started, tick, FakeSocket } from "../test-support/fake-hub.mjs";
 
 const PAGE = '<!DOCTYPE html><html><head><base href="/app/"></head><body><a id="a" href="counter">c</a><a id="b" href="fetch">f</a>' +
   '<a id="out" href="https://elsewhere.example/x">x</a><a id="new" href="counter" target="_blank">n</a></body></html>';

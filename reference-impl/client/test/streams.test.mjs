@@ -2,7 +2,7 @@
 // ReceiveJSDataChunk, JS stream references, and <InputFile>.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { started, tick } from "./fake-hub.mjs";
+import { started, tick } from "../test-support/fake-hub.mjs";
 
 const bytes = (n, seed = 0) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 255);
 const chunks = (sent) => sent.filter((m) => m[3] === "ReceiveJSDataChunk");
