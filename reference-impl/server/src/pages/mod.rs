@@ -10,12 +10,20 @@ use crate::descriptor::Keys;
 
 mod counter;
 mod form;
+mod interop;
+mod nav;
 mod nested;
+mod throw;
+mod ticker;
 mod todo;
 
 pub use counter::Counter;
 pub use form::Form;
+pub use interop::Interop;
+pub use nav::Nav;
 pub use nested::{Child, Nested};
+pub use throw::Throw;
+pub use ticker::Ticker;
 pub use todo::Todo;
 
 /// The pages: (route, component type name).
@@ -24,6 +32,10 @@ pub const PAGES: &[(&str, &str)] = &[
     ("/todo", "todo"),
     ("/nested", "nested"),
     ("/form", "form"),
+    ("/interop", "interop"),
+    ("/ticker", "ticker"),
+    ("/throw", "throw"),
+    ("/nav", "nav"),
 ];
 
 /// The type name of the app's one interactive root component, the [`Routes`] router (as
@@ -43,6 +55,8 @@ pub fn create(type_name: &str) -> Option<AddRoot> {
         "todo" => Some(adder::<Todo>()),
         "nested" => Some(adder::<Nested>()),
         "form" => Some(adder::<Form>()),
+        // The pages that use the circuit's services exist only under the router, which gives
+        // them the runtime.
         _ => None,
     }
 }
@@ -60,6 +74,10 @@ fn render_page(b: &mut RenderTreeBuilder<'_>, type_name: &str, runtime: &Runtime
         "todo" => page::<Todo>(b, runtime),
         "nested" => page::<Nested>(b, runtime),
         "form" => page::<Form>(b, runtime),
+        "interop" => page::<Interop>(b, runtime),
+        "ticker" => page::<Ticker>(b, runtime),
+        "throw" => page::<Throw>(b, runtime),
+        "nav" => page::<Nav>(b, runtime),
         _ => return false,
     }
     true
@@ -142,6 +160,10 @@ impl Component for Routes {
     }
 }
 
+/// The functions the Interop page calls (`shared/conformance-app/README.md`), inline in every
+/// page as in the recorded app.
+const CAPTURE_SCRIPT: &str = "<script>window.brasaCapture = {\n  callBack: (ref, s) => ref.invokeMethodAsync('Shout', s),\n  echoBytes: (b) => b,\n  fail: () => { throw new Error('thrown in JS'); },\n  readStream: async (ref) => (await ref.arrayBuffer()).byteLength,\n  makeBytes: (n) => new Uint8Array(n).map((_, i) => i % 253)\n};</script>";
+
 /// The template's `ReconnectModal` markup, static in the page (as recorded).
 const RECONNECT_MODAL: &str = include_str!("reconnect-modal.html");
 
@@ -182,6 +204,6 @@ pub fn page(keys: &Keys, type_name: &str) -> String {
     let state = keys.protect(b"{}");
     let modal = RECONNECT_MODAL;
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n    <base href=\"/\">\n    <style>{RECONNECT_STYLE}</style>\n    </head>\n\n<body><!--Blazor:{marker}-->\n{modal}\n    <script src=\"_framework/blazor.web.js\"></script></body></html><!--Blazor-Server-Component-State:{state}-->"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n    <meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n    <base href=\"/\">\n    <style>{RECONNECT_STYLE}</style>\n    </head>\n\n<body><!--Blazor:{marker}-->\n{modal}\n    {CAPTURE_SCRIPT}\n    <script src=\"_framework/blazor.web.js\"></script></body></html><!--Blazor-Server-Component-State:{state}-->"
     )
 }
