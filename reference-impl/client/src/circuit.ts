@@ -68,7 +68,7 @@ export class Circuit {
       "Blazor._internal.domWrapper.focus": (el: HTMLElement, preventScroll: boolean) => el.focus({ preventScroll }),
       "Blazor._internal.domWrapper.focusBySelector": (selector: string) => {
         const el: any = doc.querySelector(selector);
-        if (el) { if (!el.hasAttribute("tabindex")) el.tabIndex = -1; el.focus(); }
+        if (el) { if (!el.hasAttribute("tabindex")) el.tabIndex = -1; el.focus({ preventScroll: true }); }
       },
     });
   }
@@ -122,30 +122,47 @@ export class Circuit {
   // Navigation (fact sheet §10): NavigateTo from .NET, and intercepted link clicks and history
   // moves within the base URI, reported with OnLocationChanged(uri, state, intercepted). While
   // .NET has location-changing handlers, a link click or history move first asks
-  // OnLocationChanging(callId, uri, state, intercepted) and waits for JS.EndLocationChanging.
-  // History entries hold {userState, _index} so that a cancelled history move can be undone.
+  // OnLocationChanging(callId, uri, state, intercepted) and waits for JS.EndLocationChanging; a
+  // newer navigation drops the pending question. History entries hold {userState, _index} so that
+  // a cancelled history move can be undone.
   private listeners = false;
   private navCall = 0;
   private index = 0;
   private intercepting = false;
-  private within(uri: string) { return uri.startsWith(this.base) || uri + "/" == this.base; }
+  private within(uri: string) {
+    const b = this.base.slice(0, this.base.lastIndexOf("/"));
+    return uri.startsWith(b) && /^([/?#]|$)/.test(uri.slice(b.length));
+  }
 
-  private changing(uri: string, state: string | null, intercepted: boolean): Promise<boolean> | boolean {
-    if (!this.listeners) return true;
+  // OnLocationChanging; settles with true (continue), false (cancel) or null (dropped).
+  private changing(uri: string, state: string | null, intercepted: boolean): Promise<boolean | null> {
     const id = ++this.navCall;
     return this.js.wait(id, () => this.hub.send("OnLocationChanging", id, uri, state, intercepted));
   }
 
-  private save(uri: string, replace: boolean, userState: string | null = null) {
+  private save(uri: string, replace: boolean, userState: string | null) {
     if (!replace) this.index++;
     this.doc.defaultView!.history[replace ? "replaceState" : "pushState"]({ userState, _index: this.index }, "", uri);
   }
 
+  // A fragment of the current page only adds a history entry and scrolls; other addresses are
+  // asked for (links only), saved in history and reported.
+  private async go(uri: string, intercepted: boolean, replace = false, state: string | null = null) {
+    const to = new URL(uri), here = new URL(this.doc.defaultView!.location.href);
+    this.js.end(this.navCall, true, null);
+    if (to.hash && to.origin + to.pathname + to.search == here.origin + here.pathname + here.search) {
+      this.save(uri, replace, state);
+      return this.doc.getElementById(to.hash.slice(1))?.scrollIntoView();
+    }
+    if (intercepted && this.listeners && !(await this.changing(uri, state, true))) return;
+    this.save(uri, replace, state);
+    this.hub.send("OnLocationChanged", uri, state, intercepted);
+  }
+
   private navigate(uri: string, o: any) {
-    const abs = new URL(uri, this.base).href, win: any = this.doc.defaultView, state = o.historyEntryState ?? null;
+    const abs = new URL(uri, this.base).href, win: any = this.doc.defaultView;
     if (o.forceLoad || !this.within(abs)) return o.replaceHistoryEntry ? win.location.replace(abs) : win.location.assign(abs);
-    this.save(abs, o.replaceHistoryEntry, state);
-    this.hub.send("OnLocationChanged", abs, state, false);
+    this.go(abs, false, o.replaceHistoryEntry, o.historyEntryState ?? null);
   }
 
   private intercept() {
@@ -153,24 +170,24 @@ export class Circuit {
     this.intercepting = true;
     const win: any = this.doc.defaultView;
     this.index = win.history.state?._index ?? 0;
-    this.doc.addEventListener("click", async (e: MouseEvent) => {
+    this.doc.addEventListener("click", (e: MouseEvent) => {
       if (e.defaultPrevented || e.button || e.ctrlKey || e.shiftKey || e.altKey || e.metaKey) return;
       const a = (e.target as Element).closest?.("a[href]") as HTMLAnchorElement | null;
       if (!a || (a.target && a.target != "_self") || a.hasAttribute("download")) return;
       const href = new URL(a.getAttribute("href")!, this.base).href;
       if (!this.within(href)) return;
       e.preventDefault();
-      if (!(await this.changing(href, null, true))) return;
-      this.save(href, false);
-      this.hub.send("OnLocationChanged", href, null, true);
+      this.go(href, true);
     });
     let undoing = false;
     win.addEventListener("popstate", async (e: PopStateEvent) => {
       const index = e.state?._index ?? 0, back = this.index - index, uri = win.location.href, state = e.state?.userState ?? null;
       this.index = index;
       if (undoing) return void (undoing = false);
-      if (await this.changing(uri, state, false)) this.hub.send("OnLocationChanged", uri, state, true);
-      else if (back) { undoing = true; win.history.go(back); }
+      this.js.end(this.navCall, true, null);
+      const go = !this.listeners || await this.changing(uri, state, false);
+      if (go) this.hub.send("OnLocationChanged", uri, state, true);
+      else if (go === false && back) { undoing = true; win.history.go(back); }
     });
   }
 

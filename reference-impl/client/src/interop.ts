@@ -56,7 +56,7 @@ export class Interop {
         });
       },
       "Blazor._internal.InputFile.readFileData": (el: any, id: number) =>
-        el._files?.[id] ?? fail(`There is no file with ID ${id}. The file list may have changed.`),
+        el._files?.[id] ?? fail(`There is no file with ID ${id}. The file list may have changed. See https://aka.ms/aspnet/blazor-input-file-multiple-selections.`),
     };
   }
 

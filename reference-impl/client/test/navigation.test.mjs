@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { started, tick, FakeSocket } from "../test-support/fake-hub.mjs";
 
 const PAGE = '<!DOCTYPE html><html><head><base href="/app/"></head><body><a id="a" href="counter">c</a><a id="b" href="fetch">f</a>' +
-  '<a id="out" href="https://elsewhere.example/x">x</a><a id="new" href="counter" target="_blank">n</a></body></html>';
+  '<a id="out" href="https://elsewhere.example/x">x</a><a id="new" href="counter" target="_blank">n</a><a id="q" href="/app?q=1">q</a>' +
+  '<a id="sibling" href="/application">s</a><a id="hash" href="counter#part">h</a><a id="hash2" href="fetch#part">h</a><h2 id="part">part</h2></body></html>';
 const on = (sent) => sent.map((m) => [m[3], m[4]]);
 
 async function setUp() {
@@ -41,7 +42,26 @@ test("navigation without listeners: NavigateTo, links, history moves", async () 
   assert.equal(click("a", { ctrlKey: true }), false);
   assert.equal(click("new"), false);
   assert.equal(click("out"), false);
+  assert.equal(click("sibling"), false);
   assert.deepEqual(await ws.drain(), []);
+  // The base URI without its slash, then ?, # or the end, is within.
+  assert.equal(click("q"), true);
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanged", ["http://localhost:5000/app?q=1", null, true]]]);
+  window.history.back();
+  await settle();
+  ws.sent.length = 0;
+  // A fragment of the current page: a history entry and a scroll, nothing sent.
+  let scrolled = 0;
+  window.document.getElementById("part").scrollIntoView = () => scrolled++;
+  const entries = window.history.length;
+  assert.equal(click("hash"), true);
+  assert.deepEqual(await ws.drain(), []);
+  assert.equal(scrolled, 1);
+  assert.equal(window.location.href, "http://localhost:5000/app/counter#part");
+  assert.equal(window.history.length, entries);
+  window.history.back();
+  await settle();
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanged", ["http://localhost:5000/app/counter", null, true]]]);
   // Recorded: history back is OnLocationChanged with intercepted true, the entry's state given.
   window.history.back();
   await settle();
@@ -70,25 +90,46 @@ test("navigation with location-changing listeners: continue and cancel, links an
   // NavigateTo from .NET: the server already ran its handlers, no OnLocationChanging.
   ws.js(6, "Blazor._internal.navigationManager.navigateTo", '["fetch",{"forceLoad":false,"replaceHistoryEntry":false,"historyEntryState":null}]', 3);
   assert.deepEqual(on(await ws.drain()), [["OnLocationChanged", ["http://localhost:5000/app/fetch", null, false]], ["EndInvokeJSFromDotNet", [6, true, "[6,true,null]"]]]);
+  // A newer navigation drops the pending question: its late answer is ignored.
+  click("a");
+  click("b");
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [3, "http://localhost:5000/app/counter", null, true]],
+    ["OnLocationChanging", [4, "http://localhost:5000/app/fetch", null, true]]]);
+  ws.call("JS.EndLocationChanging", 3, true);
+  assert.deepEqual(await ws.drain(), []);
+  ws.call("JS.EndLocationChanging", 4, false);
+  assert.deepEqual(await ws.drain(), []);
+  assert.equal(window.location.href, "http://localhost:5000/app/fetch");
+  // Not for a fragment of the page.
+  window.document.getElementById("part").scrollIntoView = () => {}; // jsdom has none
+  click("hash2");
+  assert.deepEqual(await ws.drain(), []);
+  assert.equal(window.location.href, "http://localhost:5000/app/fetch#part");
+  // Back from the fragment: a history move like any other.
+  window.history.back();
+  await settle();
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [5, "http://localhost:5000/app/fetch", null, false]]]);
+  ws.call("JS.EndLocationChanging", 5, true);
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanged", ["http://localhost:5000/app/fetch", null, true]]]);
   // History back, cancelled: the entry is restored, nothing else is sent.
   window.history.back();
   await settle();
-  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [3, "http://localhost:5000/app/counter", null, false]]]);
-  ws.call("JS.EndLocationChanging", 3, false);
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [6, "http://localhost:5000/app/counter", null, false]]]);
+  ws.call("JS.EndLocationChanging", 6, false);
   await settle();
   assert.equal(window.location.href, "http://localhost:5000/app/fetch");
   assert.deepEqual(await ws.drain(), []);
   // Two steps back, continued.
   window.history.go(-2);
   await settle();
-  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [4, "http://localhost:5000/app/nav", null, false]]]);
-  ws.call("JS.EndLocationChanging", 4, true);
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [7, "http://localhost:5000/app/nav", null, false]]]);
+  ws.call("JS.EndLocationChanging", 7, true);
   assert.deepEqual(on(await ws.drain()), [["OnLocationChanged", ["http://localhost:5000/app/nav", null, true]]]);
   // Forward again, cancelled: back to where it was.
   window.history.forward();
   await settle();
-  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [5, "http://localhost:5000/app/counter", null, false]]]);
-  ws.call("JS.EndLocationChanging", 5, false);
+  assert.deepEqual(on(await ws.drain()), [["OnLocationChanging", [8, "http://localhost:5000/app/counter", null, false]]]);
+  ws.call("JS.EndLocationChanging", 8, false);
   await settle();
   assert.equal(window.location.href, "http://localhost:5000/app/nav");
   assert.deepEqual(await ws.drain(), []);
