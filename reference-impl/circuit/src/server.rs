@@ -44,6 +44,11 @@ pub trait CircuitApp {
     fn render(&mut self) -> Result<Option<Rendered>, String>;
     /// The batches that retired these ids were acknowledged: events for them now fail.
     fn release_event_handlers(&mut self, ids: &[u64]);
+    /// The browser acknowledged every batch through this id (the application's batches get ids
+    /// 2, 3, … in the order it renders them): after-render work may run (SVC-2.5).
+    fn acknowledged(&mut self, batch_id: i64) {
+        let _ = batch_id;
+    }
     /// Calls to the browser the application queued since the last time (attach calls, interop).
     fn take_calls(&mut self) -> Vec<ServerCall>;
     /// The time now, before every call into the application (time is a parameter, CIR-1.1).
@@ -67,7 +72,7 @@ pub trait CircuitApp {
         Ok(false)
     }
     /// `OnLocationChanging`: the application answers with `JS.EndLocationChanging` among its
-    /// calls (SVC-2.4).
+    /// calls (SVC-2.3).
     fn location_changing(
         &mut self,
         call_id: i64,
@@ -634,6 +639,7 @@ impl<F: AppFactory> Server<F> {
                         ..
                     } => {
                         circuit.app.release_event_handlers(&released_event_handlers);
+                        circuit.app.acknowledged(batch_id);
                     }
                     AckOutcome::Ignored => {}
                     AckOutcome::UnknownBatch { acked, last } => {

@@ -94,6 +94,17 @@ fn typed<C: Any>(component: &mut dyn Any) -> &mut C {
         .expect("a continuation runs on the component type it was registered for")
 }
 
+/// The calls a batch's components make after it was displayed (see [`Runtime::rendered`]).
+#[derive(Debug, Default)]
+pub struct AfterRender(Vec<(String, String)>);
+
+impl AfterRender {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Work for the host to run on a component through the renderer, then re-render it.
 pub struct Work {
     /// The component to run on.
@@ -217,7 +228,7 @@ pub enum ServiceError {
     /// A chunk out of order or past the stream's length (SVC-1.9).
     #[error("Invalid chunk supplied to stream.")]
     InvalidChunk,
-    /// `OnLocationChanged` with a URI outside the base URI (SVC-2.5).
+    /// `OnLocationChanged` with a URI outside the base URI (SVC-2.4).
     #[error("System.ArgumentException: The URI '{uri}' is not contained by the base URI '{base}'.")]
     ForeignUri {
         /// The URI received.
@@ -269,12 +280,18 @@ impl Runtime {
         self.lock().calls.push(call);
     }
 
-    /// A batch was produced: the calls meant for after it are queued now, so that they follow
-    /// it (SVC-2.6).
-    pub fn rendered(&self) {
+    /// A batch was produced: takes the calls meant for after it (`OnAfterRenderAsync`), which
+    /// the host makes with [`Self::after_render`] once the browser acknowledged the batch, as
+    /// Blazor Server runs after-render callbacks when the batch is acknowledged (SVC-2.5).
+    pub fn rendered(&self) -> AfterRender {
+        AfterRender(std::mem::take(&mut self.lock().after_render))
+    }
+
+    /// Makes the calls of an acknowledged batch's [`AfterRender`]; handles are given now, so
+    /// that they stay in order on the wire.
+    pub fn after_render(&self, calls: AfterRender) {
         let mut state = self.lock();
-        // Handles are given when the calls go out, so that they stay in order on the wire.
-        for (identifier, arguments) in std::mem::take(&mut state.after_render) {
+        for (identifier, arguments) in calls.0 {
             Self::push_call_text(&mut state, &identifier, arguments, ResultKind::Void, None);
         }
     }
@@ -448,7 +465,7 @@ impl Runtime {
     }
 
     /// `OnLocationChanged(uri, state, intercepted)`: checks the URI against the base URI,
-    /// records it and notifies the subscribers (SVC-2.3, SVC-2.5).
+    /// records it and notifies the subscribers (SVC-2.2, SVC-2.4).
     pub fn location_changed(
         &self,
         uri: &str,
@@ -485,7 +502,7 @@ impl Runtime {
     }
 
     /// `OnLocationChanging(callId, uri, state, intercepted)`: runs the location-changing
-    /// handlers through `run` and answers `JS.EndLocationChanging(callId, continue)` (SVC-2.4).
+    /// handlers through `run` and answers `JS.EndLocationChanging(callId, continue)` (SVC-2.3).
     pub fn location_changing(
         &self,
         call_id: i64,
@@ -559,7 +576,7 @@ impl Runtime {
 
     /// Forgets what a disposed component registered: timers, subscriptions, handlers, object
     /// references, pending continuations (SVC-3.2). The last location-changing handler going
-    /// away tells the browser (SVC-2.4).
+    /// away tells the browser (SVC-2.3).
     pub fn component_disposed(&self, component: ComponentId) {
         let mut state = self.lock();
         state.timers.retain(|_, t| t.component != component);
@@ -572,7 +589,7 @@ impl Runtime {
         state.objects.retain(|_, o| o.component != component);
         state.pending.retain(|_, (c, _)| *c != component);
         state.incoming.retain(|_, s| s.component != component);
-        Self::report_listeners(&mut state);
+        Self::report_listeners(&mut state, false);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -658,7 +675,8 @@ impl Runtime {
         Self::push_call(&mut self.lock(), identifier, arguments, kind, None)
     }
 
-    /// A call made after the next render (`OnAfterRenderAsync`), whose answer nothing waits for.
+    /// A call made after the next render was displayed (`OnAfterRenderAsync`), whose answer
+    /// nothing waits for.
     pub fn invoke_js_after_render(&self, identifier: &str, arguments: Json) {
         self.lock()
             .after_render
@@ -789,7 +807,7 @@ impl Runtime {
     }
 
     /// `NavigationManager.NavigateTo(uri, replace)` from the code of component `me` (`this`):
-    /// its location-changing handler runs first, at once (SVC-2.4); unless it prevents the
+    /// its location-changing handler runs first, at once (SVC-2.3); unless it prevents the
     /// navigation, the browser is asked to navigate (SVC-2.1). Returns whether it was asked.
     /// Only the calling component's own handlers are consulted: the renderer is busy with it,
     /// and in the reference app the lock lives on the page that navigates.
@@ -841,7 +859,7 @@ impl Runtime {
 
     /// Registers a location-changing handler (`NavigationLock`'s `OnBeforeInternalNavigation`):
     /// true prevents the navigation. The first one tells the browser to ask before navigating
-    /// (`setHasLocationChangingListeners`, SVC-2.4).
+    /// (`setHasLocationChangingListeners`, SVC-2.3).
     pub fn add_location_changing_handler<C: Any>(
         &self,
         component: ComponentId,
@@ -854,20 +872,21 @@ impl Runtime {
                 handler(typed::<C>(c), e)
             })),
         ));
-        Self::report_listeners(&mut state);
+        // The lock registers after its first render was displayed (`OnAfterRenderAsync`).
+        Self::report_listeners(&mut state, true);
     }
 
-    fn report_listeners(state: &mut State) {
+    fn report_listeners(state: &mut State, after_render: bool) {
         let any = state.changing.iter().any(|(_, h)| h.is_some());
         if any != state.listeners_reported {
             state.listeners_reported = any;
-            Self::push_call(
-                state,
-                "Blazor._internal.navigationManager.setHasLocationChangingListeners",
-                json!([RENDERER_ID, any]),
-                ResultKind::Void,
-                None,
-            );
+            let identifier = "Blazor._internal.navigationManager.setHasLocationChangingListeners";
+            let arguments = json!([RENDERER_ID, any]);
+            if after_render {
+                state.after_render.push((identifier.to_owned(), arguments.to_string()));
+            } else {
+                Self::push_call(state, identifier, arguments, ResultKind::Void, None);
+            }
         }
     }
 
@@ -1185,7 +1204,7 @@ mod tests {
 
     #[test]
     fn navigation_asks_the_handlers_then_the_browser() {
-        // SVC-2.1, SVC-2.3, SVC-2.4, SVC-2.5
+        // SVC-2.1, SVC-2.2, SVC-2.3, SVC-2.4
         let runtime = Runtime::new();
         runtime.start("http://h/", "http://h/nav");
         runtime.on_location_changed(5, |p: &mut Page, _| p.changes += 1);
@@ -1196,6 +1215,11 @@ mod tests {
             }
             block
         });
+        assert!(
+            runtime.take_calls().is_empty(),
+            "the lock reports itself after its first render"
+        );
+        runtime.after_render(runtime.rendered());
         let calls = runtime.take_calls();
         assert!(
             matches!(&calls[0], ServerCall::BeginInvokeJs { identifier, arguments_json, .. }

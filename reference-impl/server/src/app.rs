@@ -55,6 +55,10 @@ pub struct ConformanceApp {
     limits: EventLimits,
     /// Started by blazor.server.js with markers (§14).
     server_js: bool,
+    /// Batches produced (the window numbers them from 2 in this order).
+    produced: i64,
+    /// After-render calls of produced batches, made once each is acknowledged (SVC-2.5).
+    after_render: VecDeque<(i64, brasa_render::runtime::AfterRender)>,
 }
 
 impl ConformanceApp {
@@ -75,6 +79,8 @@ impl ConformanceApp {
             start_up: StartUp::Waiting,
             limits: EventLimits::default(),
             server_js: false,
+            produced: 0,
+            after_render: VecDeque::new(),
         }
     }
 
@@ -461,11 +467,15 @@ impl CircuitApp for ConformanceApp {
             self.start_up = StartUp::FirstBatchSent;
         }
         // SVC-3.2: what disposed components registered goes with them; calls meant for after
-        // this render follow it (SVC-2.6).
+        // this render follow it (SVC-2.5).
         for &component in &batch.disposed_component_ids {
             self.runtime.component_disposed(component);
         }
-        self.runtime.rendered();
+        self.produced += 1;
+        let after = self.runtime.rendered();
+        if !after.is_empty() {
+            self.after_render.push_back((self.produced + 1, after));
+        }
         self.metrics.batch_sent(bytes.len());
         Ok(Some((bytes, retired)))
     }
@@ -484,6 +494,9 @@ impl CircuitApp for ConformanceApp {
         if let Some(through) = through {
             self.renderer.acknowledge_batches(through);
         }
+    }
+
+    fn acknowledged(&mut self, batch_id: i64) {
         // §6.5 (SRV-4.3): the Router's start-up calls run after the first batch was displayed.
         // Both go out together (captures/serverjs/counter; in other captures the second
         // followed the first's completion only by timing).
@@ -495,6 +508,13 @@ impl CircuitApp for ConformanceApp {
                 brasa_render::runtime::ResultKind::Json,
             );
             self.runtime.invoke_js_void(FOCUS_BY_SELECTOR, json!(["h1"]));
+        }
+        // SVC-2.5: then the after-render calls of the batches now displayed (InputFile.init got
+        // handle 5, after the start-up calls' 3 and 4, in the recorded interop page).
+        while self.after_render.front().is_some_and(|(id, _)| *id <= batch_id) {
+            if let Some((_, calls)) = self.after_render.pop_front() {
+                self.runtime.after_render(calls);
+            }
         }
     }
 

@@ -190,7 +190,7 @@ pub fn router(config: Config) -> Router {
         .route("/_framework/blazor.web.js", get(client_script))
         .route("/metrics", get(metrics_text));
     // SRV-3.1: one page per route of the conformance app, each carrying the marker of the one
-    // interactive root component, the router, which shows the route's page (SVC-2.6).
+    // interactive root component, the router, which shows the route's page (SVC-2.5).
     for (route, _) in pages::PAGES {
         router = router.route(
             route,

@@ -99,7 +99,7 @@ fn route_path(base_uri: &str, uri: &str) -> String {
 /// The router (`Routes.razor`: `Router` + `RouteView` + the template's `MainLayout`): renders
 /// the page whose route matches the current URI, or the not-found page, then the layout's
 /// error UI. On a location change it re-renders; when the page changed it moves the focus to
-/// the new page's `h1` after the render, as `FocusOnNavigate` does (SVC-2.6).
+/// the new page's `h1` after the render, as `FocusOnNavigate` does (SVC-2.5).
 pub struct Routes {
     runtime: Runtime,
     id: ComponentId,
