@@ -28,7 +28,8 @@ export class Interop {
   // .NET streams: [data promise, resolve], created by whichever of JS.BeginTransmitStream and
   // {"__dotNetStream":id} comes first and removed by the second.
   private streams = new Map<number, [Promise<ReadableStream>, (s: ReadableStream) => void]>();
-  // Functions called by identifier on window before the dotted path is tried.
+  // Functions called by identifier on window before the dotted path is tried (no prototype, so
+  // that "toString" and the like are looked up on window).
   internal: Record<string, (...args: any[]) => unknown>;
 
   constructor(private c: Circuit, win: any) {
@@ -41,7 +42,7 @@ export class Interop {
       disposeJSObjectReferenceById: dispose,
       jsCallDispatcher: { disposeJSObjectReferenceById: dispose },
     };
-    this.internal = {
+    this.internal = Object.assign(Object.create(null), {
       import: (url: string) => import(url.startsWith("./") ? new URL(url.slice(2), c.doc.baseURI).href : url),
       "Blazor._internal.sendJSDataStream": (data: any, id: number, size: number) => { setTimeout(() => this.push(data, id, size)); },
       "Blazor._internal.InputFile.init": (ref: DotNetObject, el: any) => {
@@ -57,7 +58,7 @@ export class Interop {
       },
       "Blazor._internal.InputFile.readFileData": (el: any, id: number) =>
         el._files?.[id] ?? fail(`There is no file with ID ${id}. The file list may have changed. See https://aka.ms/aspnet/blazor-input-file-multiple-selections.`),
-    };
+    });
   }
 
   // JS.BeginInvokeJS [asyncHandle, identifier, argsJson, resultType, targetInstanceId, callType];

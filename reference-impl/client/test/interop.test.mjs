@@ -189,3 +189,11 @@ test("import: a module as an object reference, ./ resolved against the base URI"
   assert.deepEqual(await ws.reply(8), [8, true, 7]);
   circuit.dispose();
 });
+
+test("names of Object.prototype are looked up on window, not among Blazor's functions", async () => {
+  const { window, ws, circuit } = await started();
+  window.toString = () => "the window";
+  ws.js(5, "toString", "[]");
+  assert.deepEqual(await ws.reply(5), [5, true, "the window"]);
+  circuit.dispose();
+});
