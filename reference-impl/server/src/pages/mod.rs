@@ -8,15 +8,19 @@ use serde_json::json;
 use crate::app::{AddRoot, adder};
 use crate::descriptor::Keys;
 
+mod big;
 mod counter;
 mod form;
 mod interop;
 mod nav;
 mod nested;
+#[cfg(test)]
+mod testing;
 mod throw;
 mod ticker;
 mod todo;
 
+pub use big::Big;
 pub use counter::Counter;
 pub use form::Form;
 pub use interop::Interop;
@@ -36,6 +40,7 @@ pub const PAGES: &[(&str, &str)] = &[
     ("/ticker", "ticker"),
     ("/throw", "throw"),
     ("/nav", "nav"),
+    ("/big", "big"),
 ];
 
 /// The type name of the app's one interactive root component, the [`Routes`] router (as
@@ -55,6 +60,7 @@ pub fn create(type_name: &str) -> Option<AddRoot> {
         "todo" => Some(adder::<Todo>()),
         "nested" => Some(adder::<Nested>()),
         "form" => Some(adder::<Form>()),
+        "big" => Some(adder::<Big>()),
         // The pages that use the circuit's services exist only under the router, which gives
         // them the runtime.
         _ => None,
@@ -78,6 +84,7 @@ fn render_page(b: &mut RenderTreeBuilder<'_>, type_name: &str, runtime: &Runtime
         "ticker" => page::<Ticker>(b, runtime),
         "throw" => page::<Throw>(b, runtime),
         "nav" => page::<Nav>(b, runtime),
+        "big" => page::<Big>(b, runtime),
         _ => return false,
     }
     true
