@@ -10,6 +10,8 @@ use crate::descriptor::Keys;
 
 mod big;
 mod counter;
+mod dotnet_json;
+mod events;
 mod form;
 mod interop;
 mod nav;
@@ -22,6 +24,7 @@ mod todo;
 
 pub use big::Big;
 pub use counter::Counter;
+pub use events::Events;
 pub use form::Form;
 pub use interop::Interop;
 pub use nav::Nav;
@@ -41,6 +44,7 @@ pub const PAGES: &[(&str, &str)] = &[
     ("/throw", "throw"),
     ("/nav", "nav"),
     ("/big", "big"),
+    ("/events", "events"),
 ];
 
 /// The type name of the app's one interactive root component, the [`Routes`] router (as
@@ -61,6 +65,7 @@ pub fn create(type_name: &str) -> Option<AddRoot> {
         "nested" => Some(adder::<Nested>()),
         "form" => Some(adder::<Form>()),
         "big" => Some(adder::<Big>()),
+        "events" => Some(adder::<Events>()),
         // The pages that use the circuit's services exist only under the router, which gives
         // them the runtime.
         _ => None,
@@ -85,6 +90,7 @@ fn render_page(b: &mut RenderTreeBuilder<'_>, type_name: &str, runtime: &Runtime
         "throw" => page::<Throw>(b, runtime),
         "nav" => page::<Nav>(b, runtime),
         "big" => page::<Big>(b, runtime),
+        "events" => page::<Events>(b, runtime),
         _ => return false,
     }
     true

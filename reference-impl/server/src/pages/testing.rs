@@ -1,9 +1,24 @@
 //! Test support for the pages: a page rendered by a [`Renderer`] into a `brasa-dom` document,
-//! events dispatched by the handler ids the document holds.
+//! events dispatched by the handler ids the document holds, and the recordings in `shared/`.
+
+use std::path::PathBuf;
 
 use brasa_dom::{Document, NodeId};
 use brasa_protocol::render_batch::{RenderBatch, decode};
 use brasa_render::{Batch, Component, ComponentId, EventArgs, Renderer};
+
+/// The project's `shared/` folder: `$BRASA_SHARED`, else `../shared` beside the checkout.
+pub fn shared() -> PathBuf {
+    let dir = std::env::var_os("BRASA_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    assert!(
+        dir.join("reference").is_dir(),
+        "{} has no reference/ folder: set BRASA_SHARED to the project's shared/ folder",
+        dir.display()
+    );
+    dir
+}
 
 /// Encodes a batch, decodes the bytes with the protocol crate's reader and checks the round trip.
 pub fn decoded(batch: &Batch) -> RenderBatch {
