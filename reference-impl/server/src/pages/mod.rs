@@ -14,6 +14,7 @@ mod dotnet_json;
 mod events;
 mod form;
 mod interop;
+mod kinds;
 mod nav;
 mod nested;
 #[cfg(test)]
@@ -27,6 +28,7 @@ pub use counter::Counter;
 pub use events::Events;
 pub use form::Form;
 pub use interop::Interop;
+pub use kinds::Kinds;
 pub use nav::Nav;
 pub use nested::{Child, Nested};
 pub use throw::Throw;
@@ -45,6 +47,7 @@ pub const PAGES: &[(&str, &str)] = &[
     ("/nav", "nav"),
     ("/big", "big"),
     ("/events", "events"),
+    ("/kinds", "kinds"),
 ];
 
 /// The type name of the app's one interactive root component, the [`Routes`] router (as
@@ -66,6 +69,7 @@ pub fn create(type_name: &str) -> Option<AddRoot> {
         "form" => Some(adder::<Form>()),
         "big" => Some(adder::<Big>()),
         "events" => Some(adder::<Events>()),
+        "kinds" => Some(adder::<Kinds>()),
         // The pages that use the circuit's services exist only under the router, which gives
         // them the runtime.
         _ => None,
@@ -91,6 +95,7 @@ fn render_page(b: &mut RenderTreeBuilder<'_>, type_name: &str, runtime: &Runtime
         "nav" => page::<Nav>(b, runtime),
         "big" => page::<Big>(b, runtime),
         "events" => page::<Events>(b, runtime),
+        "kinds" => page::<Kinds>(b, runtime),
         _ => return false,
     }
     true

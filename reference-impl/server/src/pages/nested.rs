@@ -49,8 +49,11 @@ impl Component for Child {
         }
         b.open_element(9, "button");
         b.add_attribute(10, "class", "ping");
-        if let Some(on_ping) = &self.on_ping {
-            b.add_attribute(11, "onclick", on_ping.clone());
+        // `@onclick="() => OnPing.InvokeAsync(Index)"`: always a handler; without an `OnPing`
+        // (as in `Kinds.razor`) invoking the default callback does nothing.
+        match &self.on_ping {
+            Some(on_ping) => b.add_attribute(11, "onclick", on_ping.clone()),
+            None => b.add_attribute(11, "onclick", EventHandler::new(|_: &mut Child, _: &EventArgs| {})),
         }
         b.add_content(12, "ping");
         b.close_element();
