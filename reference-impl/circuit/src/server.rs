@@ -51,7 +51,7 @@ pub trait CircuitApp {
     }
     /// Calls to the browser the application queued since the last time (attach calls, interop).
     fn take_calls(&mut self) -> Vec<ServerCall>;
-    /// The time now, before every call into the application (time is a parameter, CIR-1.1).
+    /// The time now, before every call into the application (time is a parameter, never read).
     fn set_now(&mut self, now: Millis) {
         let _ = now;
     }
