@@ -9,6 +9,7 @@ use brasa_protocol::hub;
 use brasa_protocol::render_batch::{self, Limits, RenderBatch};
 use clap::{Parser, Subcommand};
 
+mod load;
 mod serve;
 
 /// Brasa: the specification, reference implementation and conformance suite of Blazor's
@@ -83,6 +84,14 @@ enum Command {
     },
     /// Serve an app over Blazor Server's protocol (the page, the client script, `/_blazor`).
     Serve(serve::ServeArgs),
+    /// Load a Blazor Server host with protocol-level users: memory per idle circuit, or clicks
+    /// per second and click-to-batch latency.
+    ///
+    /// Each user starts a circuit as blazor.web.js does (the page's markers and state, negotiate,
+    /// the blazorpack WebSocket, StartCircuit, UpdateRootComponents, acknowledgements). Progress
+    /// goes to stderr, the report to stdout; exits with status 1 when a circuit failed or a click
+    /// went unanswered.
+    Load(load::LoadArgs),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -363,6 +372,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Serve(args) => serve::run(args)?,
+        Command::Load(args) => {
+            let report = load::run(&args).map_err(anyhow::Error::from)?;
+            if args.json {
+                serde_json::to_writer_pretty(&mut stdout, &report).context("cannot write")?;
+                stdout.write_all(b"\n").context("cannot write")?;
+            } else {
+                stdout.write_all(report.text().as_bytes()).context("cannot write")?;
+            }
+            if !report.succeeded() {
+                return Err(Failure::Invalid);
+            }
+        }
         Command::RenderTrees { file } => {
             let raw = read_input(file.as_ref())?;
             let text = String::from_utf8(raw).context("the case file is not UTF-8")?;

@@ -6,11 +6,14 @@
 //! Everything runs on loopback, on free ports, and every child process is bounded in time and
 //! killed at the end, also when the test fails.
 
+mod support;
+
 use std::fs::File;
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use support::{Server, free_port, out_dir, tail};
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
@@ -20,13 +23,6 @@ fn shared() -> PathBuf {
 /// current directory).
 fn harness() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/harness")
-}
-
-fn out_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("end-to-end-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Fails, naming the tool, when `program` cannot be run.
@@ -82,70 +78,6 @@ fn chromium() -> PathBuf {
         path.display()
     );
     path
-}
-
-/// A loopback port nobody listens on (bound and released at once).
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running `brasa serve`, killed when dropped (also on a failed assertion).
-struct Server {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Server {
-        let port = free_port();
-        let log = dir.join("server.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_brasa"))
-            .args(["serve", "--app", "conformance", "--addr", &format!("127.0.0.1:{port}")])
-            .stdin(Stdio::null())
-            .stdout(File::create(dir.join("server.out")).unwrap())
-            .stderr(File::create(&log).unwrap())
-            .spawn()
-            .expect("brasa serve starts");
-        let mut server = Server { child, port, log };
-        let start = Instant::now();
-        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("brasa serve exited at start ({status}):\n{}", server.log_tail());
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "brasa serve did not listen on 127.0.0.1:{port} within 20 s:\n{}",
-                server.log_tail()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    fn target(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn log_tail(&self) -> String {
-        tail(&std::fs::read_to_string(&self.log).unwrap_or_default(), 40)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 /// Runs `command` with stdout and stderr into `dir/name.log`, killed after `limit`; the status
