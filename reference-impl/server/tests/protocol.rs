@@ -371,7 +371,7 @@ async fn nested_children_ping_rename_and_dispose() {
     assert_eq!(text_of(&circuit.document, "pings"), "pings: 0; disposed: 0");
     assert_eq!(
         text_of(&circuit.document, "child-1"),
-        "<span class=\"label\">label #1</span><em>content of 1</em><button class=\"ping\">ping</button>"
+        "<span class=\"label\">label #1</span><!--!-->\n    <em>content of 1</em><!--!-->\n    <button class=\"ping\">ping</button>"
     );
     circuit.ack(2).await;
     circuit.start_up_calls().await;

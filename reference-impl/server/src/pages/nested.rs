@@ -44,18 +44,21 @@ impl Component for Child {
         b.add_content(6, " #");
         b.add_content(7, self.index.to_string());
         b.close_element();
+        // The whitespace around `@ChildContent` (an expression, not a code block) stays.
+        b.add_markup_content(8, "\n    ");
         if let Some(content) = &self.child_content {
-            b.add_fragment(8, content);
+            b.add_fragment(9, content);
         }
-        b.open_element(9, "button");
-        b.add_attribute(10, "class", "ping");
+        b.add_markup_content(10, "\n    ");
+        b.open_element(11, "button");
+        b.add_attribute(12, "class", "ping");
         // `@onclick="() => OnPing.InvokeAsync(Index)"`: always a handler; without an `OnPing`
         // (as in `Kinds.razor`) invoking the default callback does nothing.
         match &self.on_ping {
-            Some(on_ping) => b.add_attribute(11, "onclick", on_ping.clone()),
-            None => b.add_attribute(11, "onclick", EventHandler::new(|_: &mut Child, _: &EventArgs| {})),
+            Some(on_ping) => b.add_attribute(13, "onclick", on_ping.clone()),
+            None => b.add_attribute(13, "onclick", EventHandler::new(|_: &mut Child, _: &EventArgs| {})),
         }
-        b.add_content(12, "ping");
+        b.add_content(14, "ping");
         b.close_element();
         b.close_element();
     }
