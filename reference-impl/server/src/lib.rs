@@ -206,6 +206,11 @@ pub fn router(config: Config) -> Router {
 pub async fn serve(addr: SocketAddr, config: Config) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, app = %config.app, "listening");
+    // Each batch and answer is one small write the client waits for: no Nagle delay.
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(config)).await
 }
 
