@@ -8,108 +8,11 @@
 
 mod support;
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use support::{Server, free_port, out_dir, tail};
-
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
-}
-
-/// The Node project the shared browser scripts are run from (they resolve packages from the
-/// current directory).
-fn harness() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/harness")
-}
-
-/// Fails, naming the tool, when `program` cannot be run.
-fn require_tool(program: &str, why: &str) {
-    match Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-    {
-        Ok(_) => {}
-        Err(e) => panic!("`{program}` is missing ({e}): {why}"),
-    }
-}
-
-fn require_shared() -> PathBuf {
-    let shared = shared();
-    assert!(
-        shared.join("tools/browser/neg.mjs").is_file(),
-        "../shared is missing: expected {} beside the checkout",
-        shared.display()
-    );
-    shared
-}
-
-fn require_harness() -> PathBuf {
-    require_tool(
-        "node",
-        "the browser and protocol harness (../shared/tools/browser) runs on Node",
-    );
-    let harness = harness();
-    for package in ["playwright-core", "ws", "@msgpack/msgpack"] {
-        assert!(
-            harness
-                .join("node_modules")
-                .join(package)
-                .join("package.json")
-                .is_file(),
-            "the Node package `{package}` is missing from {}: run `npm ci --prefix conformance/harness`",
-            harness.display()
-        );
-    }
-    harness
-}
-
-fn chromium() -> PathBuf {
-    let path = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    assert!(
-        path.is_file(),
-        "`chromium` is missing: no browser at {} (as root: `apt-get install -y chromium`, or set CHROMIUM)",
-        path.display()
-    );
-    path
-}
-
-/// Runs `command` with stdout and stderr into `dir/name.log`, killed after `limit`; the status
-/// and the log.
-fn run(mut command: Command, dir: &Path, name: &str, limit: Duration) -> (ExitStatus, String) {
-    let log = dir.join(format!("{name}.log"));
-    let file = File::create(&log).unwrap();
-    let program = format!("{:?}", command.get_program());
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(file.try_clone().unwrap())
-        .stderr(file)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{program} is missing or cannot run ({e})"));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{name} did not finish within {} s; its output:\n{}",
-                limit.as_secs(),
-                tail(&std::fs::read_to_string(&log).unwrap_or_default(), 60)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    (status, std::fs::read_to_string(&log).unwrap_or_default())
-}
+use support::*;
 
 #[test]
 fn bad_input_gets_the_recorded_outcome_at_the_wire() {
