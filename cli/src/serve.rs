@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// How many disconnected circuits are kept at most (`DisconnectedCircuitMaxRetained`).
     #[arg(long, default_value_t = 100)]
     pub max_retained: usize,
+    /// Prerender each page's root component into the page (as ASP.NET Core's default
+    /// `InteractiveServer` render mode does); without it the page carries only the marker.
+    #[arg(long)]
+    pub prerender: bool,
 }
 
 /// Runs the server until the process is stopped.
@@ -38,6 +42,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         app: args.app,
         retention: Duration::from_secs(args.retention),
         max_retained: args.max_retained,
+        prerender: args.prerender,
         ..brasa_server::Config::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

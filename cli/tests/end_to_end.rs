@@ -134,6 +134,34 @@ fn idtext(dir: &Path, captures: &Path, scenarios: &str) -> (bool, String) {
 }
 
 #[test]
+fn prerendered_pages_become_interactive_in_a_browser() {
+    // SRV-3.5: with `--prerender` the page shows the first render before the circuit starts; the
+    // client replaces it with the component's first batch, and from then on the scenarios see
+    // what ASP.NET Core 10 (which prerenders by default) showed.
+    require_shared();
+    require_harness();
+    chromium();
+    require_tool("python3", "idtext.py compares what a user sees");
+    let dir = out_dir("browser-prerender");
+    let captures = dir.join("captures");
+    let server = Server::start_with(&dir, &["--prerender"]);
+    capture(&server, &dir, &captures, &["counter", "todo", "form"]);
+    let (passed, report) = idtext(&dir, &captures, "counter,todo,form");
+    assert!(
+        passed,
+        "idtext (prerendered): the DOM differs from ASP.NET Core 10's:\n{report}"
+    );
+    // The prerendered markup is replaced, not kept beside the interactive one: one count.
+    let start = std::fs::read_dir(captures.join("counter"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("-start.html"))
+        .expect("the start snapshot");
+    let html = std::fs::read_to_string(start.path()).unwrap();
+    assert_eq!(html.matches("id=\"count\"").count(), 1, "{html}");
+}
+
+#[test]
 fn a_browser_sees_what_asp_net_core_showed_at_every_step() {
     // Issues 12 and 13: capture.mjs drives all twelve conformance scenarios in headless Chromium
     // through its cutting proxy; each must run to its end without an error, and idtext.py

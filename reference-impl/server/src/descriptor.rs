@@ -42,6 +42,13 @@ impl Keys {
         mac
     }
 
+    /// A fresh prerender id: 128 random bits as 32 lower-case hex digits (as recorded).
+    pub fn prerender_id(&self) -> String {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).expect("the OS random source");
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Protects `payload`: base64 of the payload and its tag.
     pub fn protect(&self, payload: &[u8]) -> String {
         let mut bytes = payload.to_vec();

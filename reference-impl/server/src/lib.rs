@@ -25,7 +25,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
@@ -72,6 +72,8 @@ pub struct Config {
     pub keep_alive: Duration,
     /// Client timeout.
     pub client_timeout: Duration,
+    /// Serve pages with their root component prerendered (SRV-3.2).
+    pub prerender: bool,
 }
 
 // SRV-6.1: ASP.NET Core's defaults (retention 180 s, 100 retained; the window and the message
@@ -86,6 +88,7 @@ impl Default for Config {
             handshake_timeout: HANDSHAKE_TIMEOUT,
             keep_alive: KEEP_ALIVE_INTERVAL,
             client_timeout: CLIENT_TIMEOUT,
+            prerender: false,
         }
     }
 }
@@ -192,10 +195,7 @@ pub fn router(config: Config) -> Router {
     // SRV-3.1: one page per route of the conformance app, each carrying the marker of the one
     // interactive root component, the router, which shows the route's page (SVC-2.5).
     for (route, _) in pages::PAGES {
-        router = router.route(
-            route,
-            get(|State(shared): State<Arc<Shared>>| async move { Html(pages::page(&shared.keys, pages::ROUTES)) }),
-        );
+        router = router.route(route, get(page));
     }
     router
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -238,6 +238,27 @@ async fn timer(shared: std::sync::Weak<Shared>) {
         let mut tokens = shared.tokens.lock().unwrap_or_else(|e| e.into_inner());
         tokens.retain(|_, issued| issued.elapsed() < TOKEN_LIFETIME);
     }
+}
+
+/// A page of the app (SRV-3.1), prerendered when configured (SRV-3.2): the base URI and URI
+/// come from the request, as the client's will.
+async fn page(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: axum::http::Uri) -> Html<String> {
+    let prerender = shared.config.prerender.then(|| {
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        let base_uri = format!("http://{host}/");
+        let page_uri = format!("http://{host}{uri}");
+        (base_uri, page_uri)
+    });
+    Html(pages::page(
+        &shared.keys,
+        pages::ROUTES,
+        prerender
+            .as_ref()
+            .map(|(base_uri, uri)| pages::Prerender { base_uri, uri }),
+    ))
 }
 
 fn random_token() -> String {

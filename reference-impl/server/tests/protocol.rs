@@ -569,3 +569,45 @@ async fn disconnected_circuits_expire_after_the_retention_period() {
         CompletionResult::Value(Value::Bool(false))
     );
 }
+
+#[tokio::test]
+async fn prerendered_pages_carry_the_first_render_between_markers() {
+    // SRV-3.5: with prerendering on, the start marker has a prerenderId, the first render's HTML
+    // follows it, and an end marker with the same id closes it (recorded:
+    // prerender/counter/page.html); SRV-3.1: under any host name.
+    let addr = start(Config {
+        prerender: true,
+        ..Config::default()
+    })
+    .await;
+    let (status, page) = http(addr, "GET", "/counter", None, b"").await;
+    assert_eq!(status, 200);
+    let start_at = page.find("<!--Blazor:").unwrap() + "<!--Blazor:".len();
+    let start_end = start_at + page[start_at..].find("-->").unwrap();
+    let marker: serde_json::Value = serde_json::from_str(&page[start_at..start_end]).unwrap();
+    let id = marker["prerenderId"].as_str().expect("a prerenderId").to_owned();
+    assert!(id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    let members: Vec<&String> = marker.as_object().unwrap().keys().collect();
+    assert!(
+        page[start_at..].starts_with("{\"type\":\"server\",\"prerenderId\":"),
+        "member order"
+    );
+    assert_eq!(members.len(), 5);
+    let end_marker = format!("<!--Blazor:{{\"prerenderId\":\"{id}\"}}-->");
+    let end_at = page.find(&end_marker).expect("the end marker");
+    let html = &page[start_end + 3..end_at];
+    assert!(html.starts_with("<h1>Counter</h1>"), "{html}");
+    assert!(
+        html.contains("<p id=\"count\" role=\"status\">Current count: 0</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("<!--"), "no logical-container comments: {html}");
+    // Each request gets its own id; the nav page shows the request's URI.
+    let (_, again) = http(addr, "GET", "/counter", None, b"").await;
+    assert!(!again.contains(&id));
+    let (_, nav) = http(addr, "GET", "/nav?x=7", None, b"").await;
+    assert!(
+        nav.contains(&format!("<p id=\"where\">http://{addr}/nav?x=7</p>")),
+        "{nav}"
+    );
+}

@@ -178,6 +178,32 @@ impl Component for Routes {
     }
 }
 
+/// Where a prerendered page is: the base URI and the page's absolute URI (from the request).
+#[derive(Debug, Clone, Copy)]
+pub struct Prerender<'a> {
+    /// `http://host/`.
+    pub base_uri: &'a str,
+    /// `http://host/path?query`.
+    pub uri: &'a str,
+}
+
+/// The first render of a root component of this type, as HTML: rendered by a renderer of its
+/// own (with a runtime that knows the URI but makes no calls) and applied to a DOM model,
+/// whose markup is what a browser would show (SRV-3.2).
+fn prerendered_html(type_name: &str, base_uri: &str, uri: &str) -> Option<String> {
+    let runtime = Runtime::new();
+    runtime.start(base_uri, uri);
+    let mut renderer = brasa_render::Renderer::new();
+    let id = create(type_name)?(&mut renderer, &runtime);
+    let batch = renderer.render_root_component(id).ok()??;
+    let bytes = batch.encode().ok()?;
+    let mut document = brasa_dom::Document::with_root_component(id);
+    document.apply_bytes(&bytes).ok()?;
+    // The DOM model marks its logical containers with `<!--!-->` comments, as the browser
+    // client does; prerendered markup has none.
+    Some(document.inner_html_of(document.root()).replace("<!--!-->", ""))
+}
+
 /// The functions the Interop page calls (`shared/conformance-app/README.md`), inline in every
 /// page as in the recorded app.
 const CAPTURE_SCRIPT: &str = "<script>window.brasaCapture = {\n  callBack: (ref, s) => ref.invokeMethodAsync('Shout', s),\n  echoBytes: (b) => b,\n  fail: () => { throw new Error('thrown in JS'); },\n  readStream: async (ref) => (await ref.arrayBuffer()).byteLength,\n  makeBytes: (n) => new Uint8Array(n).map((_, i) => i % 253)\n};</script>";
@@ -208,17 +234,29 @@ fn html_safe_json(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default().replace('+', "\\u002B")
 }
 
-/// The page of a root component, not prerendered (`captures/interactive-counter-page.html`):
-/// its start marker and, after `</html>`, the persisted-state comment.
-// SRV-3.1 (relative URLs, `<base href="/">`, the script), SRV-3.2 (the marker, not prerendered),
-// SRV-3.3 (the state comment after `</html>`).
-pub fn page(keys: &Keys, type_name: &str) -> String {
+/// The page of a root component: its start marker (and, when prerendered, the component's first
+/// render as HTML and the end marker) and, after `</html>`, the persisted-state comment. Not
+/// prerendered: `captures/interactive-counter-page.html`; prerendered:
+/// `captures/prerender/counter/page.html`.
+// SRV-3.1 (relative URLs, `<base href="/">`, the script), SRV-3.2 (the marker, prerendered or
+// not), SRV-3.3 (the state comment after `</html>`).
+pub fn page(keys: &Keys, type_name: &str, prerender: Option<Prerender<'_>>) -> String {
     let key = Keys::marker_key(type_name);
+    let html = prerender.and_then(|p| prerendered_html(type_name, p.base_uri, p.uri));
+    let prerender_id = html.as_ref().map(|_| keys.prerender_id());
     let marker = format!(
-        "{{\"type\":\"server\",\"key\":{{\"locationHash\":{},\"formattedComponentKey\":\"\"}},\"sequence\":0,\"descriptor\":{}}}",
+        "{{\"type\":\"server\",{}\"key\":{{\"locationHash\":{},\"formattedComponentKey\":\"\"}},\"sequence\":0,\"descriptor\":{}}}",
+        prerender_id
+            .as_ref()
+            .map(|id| format!("\"prerenderId\":\"{id}\","))
+            .unwrap_or_default(),
         serde_json::to_string(key["locationHash"].as_str().unwrap_or("")).unwrap_or_default(),
         html_safe_json(&keys.descriptor(type_name, 0)),
     );
+    let marker = match (html, prerender_id) {
+        (Some(html), Some(id)) => format!("{marker}-->{html}\n        <!--Blazor:{{\"prerenderId\":\"{id}\"}}"),
+        _ => marker,
+    };
     let state = keys.protect(b"{}");
     let modal = RECONNECT_MODAL;
     format!(
