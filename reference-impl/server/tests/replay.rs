@@ -697,6 +697,9 @@ impl Replay {
         let Some(target) = handler_at(live, &place, &event) else {
             self.fail(index, format!("Brasa's document has no {event} handler at {place:?}"));
         };
+        // The field belongs to the component that rendered Brasa's handler: the page under the
+        // router for every field, where ASP.NET Core's page (6) and its Input components (13–17 in
+        // the form session) rendered them (server.md section 8: the component trees differ).
         let field_info = if field_info.is_null() {
             "null".to_owned()
         } else {
@@ -708,7 +711,8 @@ impl Replay {
         self.log(
             index,
             &format!(
-                "→ DispatchEventAsync {event} at {place:?}: recorded handler {recorded_id}, Brasa's {}",
+                "→ DispatchEventAsync {event} at {place:?}: recorded handler {recorded_id}, Brasa's {}; \
+                 eventFieldInfo {field_info}",
                 target.event_handler_id
             ),
         );
