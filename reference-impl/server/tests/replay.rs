@@ -17,11 +17,18 @@
 //! The server's messages are compared by kind and order, not by bytes or component ids (server.md
 //! section 8: Brasa's component tree is not ASP.NET Core's): the attach call and its handle, the
 //! secret's completion, `JS.AttachComponent`'s selector, the batch ids 2, 3, 4, … (CIR-2.1), the
-//! acknowledgements the recorded client sent for them (CIR-2.2), `JS.EndUpdateRootComponents`,
-//! the Router's start-up calls and their handles (SRV-4.3), and each `JS.EndInvokeDotNet` after its
-//! event's batch (CIR-6.5). Every batch must apply in `brasa-dom`, and at every recorded DOM
-//! snapshot (`dom-NNN-LABEL.html`) the live document must show, for every element with an id, the
-//! text the recorded page showed (as `../shared/tools/idtext.py` compares). Every wait is bounded.
+//! acknowledgements the recorded client sent for them (CIR-2.2; each must release a batch, as
+//! `/metrics` counts, SRV-7.1), `JS.EndUpdateRootComponents`, the Router's start-up calls and
+//! their handles (SRV-4.3), and each `JS.EndInvokeDotNet` after its event's batch (CIR-6.5; it may
+//! come earlier than recorded, never later: see `Replay::matches`); nothing more may follow. Every
+//! batch must apply in `brasa-dom`, and at every recorded DOM snapshot (`dom-NNN-LABEL.html`) the
+//! live document must show, for every element with an id, the text the recorded page showed (as
+//! `../shared/tools/idtext.py` compares; values and checked states are not compared, since a
+//! browser's typed values never reach the DOM model). Every wait is bounded.
+//!
+//! Not compared (informative): the handler ids themselves. ASP.NET Core gives an element bound
+//! with `@bind` a new handler id on every render (the recorded `#title` of the todo session is
+//! 1, 7, 13, 23; the form's `#name` 1, 12, 22), where Brasa's pages keep theirs (1 throughout).
 
 mod support;
 
