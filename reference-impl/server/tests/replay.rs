@@ -3,8 +3,9 @@
 //! For the counter, todo and form prerender captures (`../shared/reference/captures/prerender/`),
 //! every client message of `messages.jsonl` is sent, in the recorded order, to a real
 //! `brasa-server` over a WebSocket by the protocol client of `tests/support`, and every recorded
-//! server message is matched, in order, against the next message Brasa sends. The client
-//! messages are adapted to the live session only where the session requires it:
+//! server message is matched, in order, against the next message Brasa sends; each session runs
+//! against a server that prerenders, as ASP.NET Core did (SRV-3.5), and one that does not
+//! (SRV-3.2). The client messages are adapted to the live session only where it requires:
 //!
 //! - `StartCircuit` and `UpdateRootComponents` carry the base URI, URI, marker (descriptor) and
 //!   state of the page Brasa serves (SRV-3.2, SRV-3.3, SRV-3.4, SRV-4.1);
@@ -892,11 +893,20 @@ impl Replay {
     }
 }
 
-/// Replays one recorded session; returns (batches, dispatches, snapshots) compared.
-async fn replay(session: &str) -> (usize, usize, usize) {
-    let recording = load(session);
-    let addr = start(Config::default()).await;
+/// Replays one recorded session against a server that prerenders (as ASP.NET Core did in the
+/// recording) or not; returns (batches, dispatches, snapshots) compared.
+async fn replay(name: &str, prerender: bool) -> (usize, usize, usize) {
+    let recording = load(name);
+    let session = &format!("{name} (prerender: {prerender})");
+    let addr = start(Config {
+        prerender,
+        ..Config::default()
+    })
+    .await;
     let (marker, state) = marker(addr, &recording.route).await;
+    // SRV-3.5, SRV-3.2: the client sends the marker as it parsed it, with or without the
+    // prerenderId the recorded marker had; the circuit does not depend on it (server.md §8).
+    assert_eq!(marker.get("prerenderId").is_some(), prerender, "{session}");
     let mut client = Client::open(addr).await;
     client.handshake().await;
     let mut replay = Replay {
@@ -991,17 +1001,23 @@ async fn replay(session: &str) -> (usize, usize, usize) {
 
 #[tokio::test]
 async fn counter_session_replays_as_recorded() {
-    assert_eq!(replay("counter").await, (4, 3, 4));
+    for prerender in [true, false] {
+        assert_eq!(replay("counter", prerender).await, (4, 3, 4));
+    }
 }
 
 #[tokio::test]
 async fn todo_session_replays_as_recorded() {
-    assert_eq!(replay("todo").await, (14, 13, 7));
+    for prerender in [true, false] {
+        assert_eq!(replay("todo", prerender).await, (14, 13, 7));
+    }
 }
 
 #[tokio::test]
 async fn form_session_replays_as_recorded() {
-    assert_eq!(replay("form").await, (15, 14, 7));
+    for prerender in [true, false] {
+        assert_eq!(replay("form", prerender).await, (15, 14, 7));
+    }
 }
 
 #[test]
