@@ -626,3 +626,36 @@ async fn a_timer_pushes_renders_until_stopped() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(text_of(&s.circuit.document, "tick"), last, "no render after Stop");
 }
+
+#[tokio::test]
+async fn route_parameters_reach_the_page() {
+    // SVC-2.5: `/greet/{Name}` takes one segment, percent-decoded; the same page with another
+    // parameter re-renders; a path that does not fit the template is not found.
+    let mut s = Session::start("/greet/Ada").await;
+    assert_eq!(text_of(&s.circuit.document, "greeting"), "Hello, Ada!");
+    let base = format!("http://{}/", s.addr);
+    s.client()
+        .send_call(&ClientCall::OnLocationChanged {
+            uri: Some(format!("{base}GREET/B%C3%B6b?x=1")),
+            state: None,
+            intercepted: true,
+        })
+        .await;
+    s.until_text("greeting", "Hello, Böb!").await;
+    s.client()
+        .send_call(&ClientCall::OnLocationChanged {
+            uri: Some(format!("{base}greet/Ada/more")),
+            state: None,
+            intercepted: true,
+        })
+        .await;
+    loop {
+        if let Next::Call(ServerCall::BeginInvokeJs { identifier, .. }) = s.next().await
+            && identifier.ends_with("focusBySelector")
+        {
+            break;
+        }
+    }
+    let html = s.circuit.document.inner_html_of(s.circuit.document.root());
+    assert!(html.contains("<h3>Not Found</h3>"), "{html}");
+}

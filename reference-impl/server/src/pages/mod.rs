@@ -13,6 +13,7 @@ mod counter;
 mod dotnet_json;
 mod events;
 mod form;
+mod greet;
 mod interop;
 mod kinds;
 mod nav;
@@ -27,6 +28,7 @@ pub use big::Big;
 pub use counter::Counter;
 pub use events::Events;
 pub use form::Form;
+pub use greet::Greet;
 pub use interop::Interop;
 pub use kinds::Kinds;
 pub use nav::Nav;
@@ -48,6 +50,8 @@ pub const PAGES: &[(&str, &str)] = &[
     ("/big", "big"),
     ("/events", "events"),
     ("/kinds", "kinds"),
+    // Not in the conformance app: a page with a route parameter.
+    ("/greet/{Name}", "greet"),
 ];
 
 /// The type name of the app's one interactive root component, the [`Routes`] router (as
@@ -78,10 +82,28 @@ pub fn create(type_name: &str) -> Option<AddRoot> {
 
 /// Renders the page of this type as the router's child, with the circuit's [`Runtime`] as its
 /// `Runtime` parameter (a reference, so the page re-renders whenever the router does).
-fn render_page(b: &mut RenderTreeBuilder<'_>, type_name: &str, runtime: &Runtime) -> bool {
+fn render_page(
+    b: &mut RenderTreeBuilder<'_>,
+    type_name: &str,
+    runtime: &Runtime,
+    route: &[(&'static str, String)],
+) -> bool {
     fn page<P: Component + Default>(b: &mut RenderTreeBuilder<'_>, runtime: &Runtime) {
         b.open_component::<P>(0);
         b.add_component_parameter(1, "Runtime", AttributeValue::object(runtime.clone()));
+        b.close_component();
+    }
+    // A page with route parameters gets each as a string parameter of that name.
+    fn page_with<P: Component + Default>(
+        b: &mut RenderTreeBuilder<'_>,
+        runtime: &Runtime,
+        route: &[(&'static str, String)],
+    ) {
+        b.open_component::<P>(0);
+        b.add_component_parameter(1, "Runtime", AttributeValue::object(runtime.clone()));
+        for (name, value) in route {
+            b.add_component_parameter(2, *name, value.clone());
+        }
         b.close_component();
     }
     match type_name {
@@ -96,6 +118,7 @@ fn render_page(b: &mut RenderTreeBuilder<'_>, type_name: &str, runtime: &Runtime
         "big" => page::<Big>(b, runtime),
         "events" => page::<Events>(b, runtime),
         "kinds" => page::<Kinds>(b, runtime),
+        "greet" => page_with::<Greet>(b, runtime, route),
         _ => return false,
     }
     true
@@ -112,6 +135,46 @@ fn route_path(base_uri: &str, uri: &str) -> String {
     let relative = uri.strip_prefix(base_uri).unwrap_or("");
     let end = relative.find(['?', '#']).unwrap_or(relative.len());
     format!("/{}", &relative[..end])
+}
+
+/// Matches a path against a route template (`/greet/{Name}`): literal segments compare without
+/// regard to ASCII case, a `{Name}` segment takes any one non-empty segment, percent-decoded
+/// (SVC-2.5). `None` when the path does not match.
+fn match_route(template: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+    let mut parameters = Vec::new();
+    let mut segments = path.trim_start_matches('/').split('/');
+    for part in template.trim_start_matches('/').split('/') {
+        let segment = segments.next()?;
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => {
+                if segment.is_empty() {
+                    return None;
+                }
+                parameters.push((name, percent_decode(segment)?));
+            }
+            None if part.eq_ignore_ascii_case(segment) => {}
+            None => return None,
+        }
+    }
+    segments.next().is_none().then_some(parameters)
+}
+
+/// `%XX` escapes decoded as UTF-8; `None` for a malformed escape or invalid UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The router (`Routes.razor`: `Router` + `RouteView` + the template's `MainLayout`): renders
@@ -134,12 +197,18 @@ impl Routes {
         }
     }
 
-    fn current(&self) -> usize {
+    /// The route index matching the current URI and its parameters (`usize::MAX`: none).
+    fn matched(&self) -> (usize, Vec<(&'static str, String)>) {
         let path = route_path(&self.runtime.base_uri(), &self.runtime.uri());
         PAGES
             .iter()
-            .position(|(route, _)| route.eq_ignore_ascii_case(&path))
-            .unwrap_or(usize::MAX)
+            .enumerate()
+            .find_map(|(index, (template, _))| Some((index, match_route(template, &path)?)))
+            .unwrap_or((usize::MAX, Vec::new()))
+    }
+
+    fn current(&self) -> usize {
+        self.matched().0
     }
 
     fn location_changed(&mut self, _: &LocationChanged) {
@@ -162,10 +231,10 @@ impl Component for Routes {
     }
 
     fn render(&self, b: &mut RenderTreeBuilder<'_>) {
-        let route = self.current();
+        let (route, parameters) = self.matched();
         let shown = PAGES.get(route).is_some_and(|(_, type_name)| {
             b.open_region(0);
-            let found = render_page(b, type_name, &self.runtime);
+            let found = render_page(b, type_name, &self.runtime, &parameters);
             b.close_region();
             found
         });
