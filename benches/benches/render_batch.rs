@@ -4,9 +4,13 @@
 //! synthetic batches of `brasa_benches::synthetic`), throughput in bytes of the binary batch:
 //!
 //! * `memcpy`: copy the batch's bytes into a preallocated buffer (the floor).
-//! * `validate`: the zero-copy validating reader.
+//! * `validate`: the zero-copy validating reader (`validate`, working memory kept by the thread).
+//! * `validate_with`: the same with working memory passed by the caller (`validate_with` and one
+//!   `ValidateScratch` for every iteration, as a client validating batch after batch).
 //! * `decode`: validate and build the owned `RenderBatch`.
 //! * `encode`: the owned batch into a reused buffer (`encode_into`, cleared between iterations).
+//! * `encode_with`: the same with the string table's working memory passed by the caller
+//!   (`encode_with` and one `EncodeScratch`, as a host encoding batch after batch).
 //! * `serde_json_encode` / `serde_json_decode`: the same owned batch through its canonical JSON
 //!   form (into a reused buffer / from a slice).
 //! * `rmp_serde_encode` / `rmp_serde_decode`: the same owned batch as MessagePack (rmp-serde,
@@ -17,7 +21,9 @@
 use std::hint::black_box;
 
 use brasa_benches::inputs;
-use brasa_protocol::render_batch::{Limits, RenderBatch, decode, encode_into, validate};
+use brasa_protocol::render_batch::{
+    EncodeScratch, Limits, RenderBatch, ValidateScratch, decode, encode_into, encode_with, validate, validate_with,
+};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn render_batch(c: &mut Criterion) {
@@ -39,6 +45,17 @@ fn render_batch(c: &mut Criterion) {
             input.name
         );
 
+        // Both encoders write the input's exact bytes, also with a scratch used before.
+        let mut scratch = EncodeScratch::new();
+        for _ in 0..2 {
+            let mut check = Vec::new();
+            encode_with(&batch, &mut check, &mut scratch).unwrap();
+            assert_eq!(check, bytes, "{}: encode_with", input.name);
+        }
+        let mut check = Vec::new();
+        encode_into(&batch, &mut check).unwrap();
+        assert_eq!(check, bytes, "{}: encode_into", input.name);
+
         let mut group = c.benchmark_group(&input.name);
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         if bytes.len() > 1 << 20 {
@@ -55,6 +72,10 @@ fn render_batch(c: &mut Criterion) {
         group.bench_function("validate", |b| {
             b.iter(|| validate(black_box(&bytes), &Limits::DEFAULT).unwrap())
         });
+        let mut scratch = ValidateScratch::new();
+        group.bench_function("validate_with", |b| {
+            b.iter(|| validate_with(black_box(&bytes), &Limits::DEFAULT, &mut scratch).unwrap())
+        });
         group.bench_function("decode", |b| b.iter(|| decode(black_box(&bytes)).unwrap()));
 
         let mut out = Vec::with_capacity(bytes.len() * 2);
@@ -62,6 +83,14 @@ fn render_batch(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 encode_into(black_box(&batch), &mut out).unwrap();
+                black_box(out.len())
+            })
+        });
+        let mut scratch = EncodeScratch::new();
+        group.bench_function("encode_with", |b| {
+            b.iter(|| {
+                out.clear();
+                encode_with(black_box(&batch), &mut out, &mut scratch).unwrap();
                 black_box(out.len())
             })
         });

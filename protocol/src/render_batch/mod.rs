@@ -17,10 +17,10 @@ mod writer;
 
 pub use error::{DecodeError, DecodeErrorKind, Section};
 pub use limits::Limits;
-pub use reader::{DiffView, RenderBatchView, decode, decode_with_limits, validate};
+pub use reader::{DiffView, RenderBatchView, ValidateScratch, decode, decode_with_limits, validate, validate_with};
 pub use text::describe;
 pub use types::{Diff, Edit, EditType, Frame, FrameType, RenderBatch};
-pub use writer::{BatchWriter, EncodeError, encode, encode_into, try_encode};
+pub use writer::{BatchWriter, EncodeError, EncodeScratch, encode, encode_into, encode_with, try_encode};
 
 /// Size in bytes of one edit entry (RB-2.3).
 pub const EDIT_SIZE: usize = 16;
@@ -30,3 +30,6 @@ pub const FRAME_SIZE: usize = 20;
 pub const TRAILER_SIZE: usize = 20;
 /// The smallest valid batch: four empty counts and the trailer (RB-1.2).
 pub const MIN_BATCH_SIZE: usize = 16 + TRAILER_SIZE;
+
+#[cfg(test)]
+mod scratch_tests;

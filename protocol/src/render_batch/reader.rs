@@ -6,7 +6,10 @@
 //! check that the table is the one its writer would produce. After that a [`RenderBatchView`]
 //! reads items without failing.
 
-use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
 
 use super::error::{DecodeError, DecodeErrorKind as K, Section};
 use super::limits::Limits;
@@ -48,8 +51,175 @@ pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<RenderBatch, 
 }
 
 /// Validates a batch in one pass and returns a view that reads it without further checks.
+///
+/// The working memory the checks need (per-string flags, the frames edits refer to, the open
+/// subtrees, the set of deduplicated strings) is kept by the calling thread between calls (up to
+/// a few megabytes; see [`ValidateScratch`]), so that validating batch after batch allocates
+/// nothing once the buffers have grown. [`validate_with`] takes it from the caller instead.
 pub fn validate<'a>(bytes: &'a [u8], limits: &Limits) -> Result<RenderBatchView<'a>, DecodeError> {
-    Validator { bytes, limits }.run()
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let result = validate_with(bytes, limits, &mut scratch);
+            scratch.trim();
+            result
+        }
+        // Not reachable (validation calls nothing that validates), but never a panic.
+        Err(_) => validate_with(bytes, limits, &mut ValidateScratch::new()),
+    })
+}
+
+/// [`validate`] with working memory owned by the caller: a reader that validates batch after
+/// batch (a client applying a circuit's batches, a test checking every batch a renderer writes)
+/// keeps one `ValidateScratch` and passes it to every call, and from the second call on of a
+/// similar size nothing is allocated. The result does not borrow the scratch, and is the same
+/// as [`validate`]'s for every input.
+pub fn validate_with<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    scratch: &mut ValidateScratch,
+) -> Result<RenderBatchView<'a>, DecodeError> {
+    Validator { bytes, limits }.run(scratch)
+}
+
+/// Reusable working memory of [`validate_with`]: buffers that grow to the largest batch
+/// validated with it (about 5 bytes per string and 4 per reference frame, at most) and are
+/// reused by later calls. It holds nothing of a batch once a call has returned.
+#[derive(Debug, Default)]
+pub struct ValidateScratch {
+    /// `EMPTY`, `WHITESPACE` and `DEDUPLICATED` of each string table entry.
+    flags: Vec<u8>,
+    /// The frames edits refer to (see `References`).
+    sorted: Vec<(u32, u32)>,
+    dense: Vec<u32>,
+    /// The open subtrees around the frame being checked.
+    enclosing: Vec<(usize, usize)>,
+    /// The entries written for deduplicated fields.
+    dedup: DedupSet,
+}
+
+impl ValidateScratch {
+    /// Empty buffers (nothing is allocated until a batch needs it).
+    pub const fn new() -> Self {
+        ValidateScratch {
+            flags: Vec::new(),
+            sorted: Vec::new(),
+            dense: Vec::new(),
+            enclosing: Vec::new(),
+            dedup: DedupSet::new(),
+        }
+    }
+
+    /// Drops the buffers that a very large batch made larger than `SCRATCH_LIMIT` bytes.
+    fn trim(&mut self) {
+        if self.flags.capacity() > SCRATCH_LIMIT {
+            self.flags = Vec::new();
+        }
+        if self.sorted.capacity() * 8 > SCRATCH_LIMIT {
+            self.sorted = Vec::new();
+        }
+        if self.dense.capacity() * 4 > SCRATCH_LIMIT {
+            self.dense = Vec::new();
+        }
+        if self.enclosing.capacity() * 16 > SCRATCH_LIMIT {
+            self.enclosing = Vec::new();
+        }
+        if self.dedup.slots.len() * 12 > SCRATCH_LIMIT {
+            self.dedup = DedupSet::new();
+        }
+    }
+}
+
+/// The largest buffer, in bytes, that [`validate`]'s per-thread scratch keeps between calls
+/// (the 5 MB batch of 10,000 table rows needs about 0.8 MB in all).
+const SCRATCH_LIMIT: usize = 4 << 20;
+
+thread_local! {
+    /// [`validate`]'s working memory, kept for the thread's next call.
+    static SCRATCH: RefCell<ValidateScratch> = const { RefCell::new(ValidateScratch::new()) };
+}
+
+/// The string table entries written for deduplicated fields (RB-5.6), as a set of their values:
+/// open addressing with linear probing over entry indexes, the values being read from the
+/// batch. Slots of an earlier batch are told apart by their generation, so that reusing the set
+/// costs nothing whatever its size.
+#[derive(Debug)]
+struct DedupSet {
+    /// (generation, hash, entry index): a slot is in use when its generation is `generation`.
+    slots: Vec<[u32; 3]>,
+    generation: u32,
+    len: usize,
+}
+
+impl Default for DedupSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DedupSet {
+    const fn new() -> Self {
+        DedupSet {
+            slots: Vec::new(),
+            generation: 0,
+            len: 0,
+        }
+    }
+
+    /// Empties the set for a new batch.
+    fn clear(&mut self) {
+        self.len = 0;
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // After 2^32 batches: no slot may look current by accident.
+            self.slots.iter_mut().for_each(|slot| slot[0] = 0);
+            self.generation = 1;
+        }
+    }
+
+    fn hash(text: &[u8]) -> u32 {
+        let mut hasher = FxHasher::default();
+        hasher.write(text);
+        (hasher.finish() >> 32) as u32
+    }
+
+    /// Adds entry `index`, whose value is `text`, unless an entry with the same value is in the
+    /// set: then returns false. `text_of` gives the value of an entry in the set.
+    fn insert<'a>(&mut self, text: &[u8], index: u32, text_of: impl Fn(u32) -> &'a [u8]) -> bool {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let hash = Self::hash(text);
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot[0] != self.generation {
+                *slot = [self.generation, hash, index];
+                self.len += 1;
+                return true;
+            }
+            if slot[1] == hash && text_of(slot[2]) == text {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let size = (2 * self.slots.len()).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![[0; 3]; size]);
+        let generation = self.generation;
+        let mask = size - 1;
+        for slot in old.into_iter().filter(|slot| slot[0] == generation) {
+            let mut i = slot[1] as usize & mask;
+            while self.slots[i][0] == generation {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
 }
 
 fn read_i32(bytes: &[u8], position: usize) -> i32 {
@@ -348,14 +518,14 @@ fn whitespace_flag(text: &[u8]) -> u8 {
 }
 
 /// The string table, checked (RB-5.1 … RB-5.4), and the replay of Blazor's assignment (RB-5.8).
-struct Strings<'a> {
+struct Strings<'s, 'a> {
     bytes: &'a [u8],
     /// Where the table of string positions starts in `bytes`.
     positions: usize,
     /// `EMPTY`, `WHITESPACE` and `DEDUPLICATED` of each entry.
-    flags: Vec<u8>,
+    flags: &'s mut [u8],
     /// The entries written for deduplicated fields, by value (equal bytes are equal strings).
-    dedup_map: FxHashMap<&'a [u8], u32>,
+    dedup: &'s mut DedupSet,
     replay: Replay,
 }
 
@@ -378,17 +548,17 @@ struct StringRefs<'s, 'a> {
     bytes: &'a [u8],
     positions: usize,
     flags: &'s mut [u8],
-    dedup_map: &'s mut FxHashMap<&'a [u8], u32>,
+    dedup: &'s mut DedupSet,
     replay: Replay,
 }
 
-impl<'a> Strings<'a> {
+impl<'a> Strings<'_, 'a> {
     fn refs(&mut self) -> StringRefs<'_, 'a> {
         StringRefs {
             bytes: self.bytes,
             positions: self.positions,
-            flags: &mut self.flags,
-            dedup_map: &mut self.dedup_map,
+            flags: self.flags,
+            dedup: self.dedup,
             replay: self.replay,
         }
     }
@@ -432,11 +602,20 @@ impl StringRefs<'_, '_> {
         if !check_expanded {
             // The common cases first, in a few instructions: a deduplicated field sharing the
             // entry written for an earlier one (only entries below `next_new` are
-            // `DEDUPLICATED`), and a field whose value is not shared taking the next new entry.
+            // `DEDUPLICATED`; an attribute value or a text shares only an empty or whitespace
+            // entry), and a field whose value is not shared taking the next new entry.
             // The rest (new deduplicated values, and every error) in full below.
             let next_new = self.replay.next_new;
             match (self.flags.get(idx), dedup) {
                 (Some(&flags), Dedup::Always) if flags & DEDUPLICATED != 0 => return Ok(()),
+                (Some(&flags), Dedup::IfEmpty) if flags & (EMPTY | DEDUPLICATED) == EMPTY | DEDUPLICATED => {
+                    return Ok(());
+                }
+                (Some(&flags), Dedup::IfWhitespace)
+                    if flags & (WHITESPACE | DEDUPLICATED) == WHITESPACE | DEDUPLICATED =>
+                {
+                    return Ok(());
+                }
                 (Some(&flags), Dedup::IfEmpty) if flags & EMPTY == 0 && idx == next_new => {
                     self.replay.next_new += 1;
                     return Ok(());
@@ -458,7 +637,7 @@ impl StringRefs<'_, '_> {
                 bytes: self.bytes,
                 positions: self.positions,
                 flags: self.flags,
-                dedup_map: self.dedup_map,
+                dedup: self.dedup,
             },
             self.replay,
             check_expanded,
@@ -477,17 +656,23 @@ struct Table<'t, 'a> {
     bytes: &'a [u8],
     positions: usize,
     flags: &'t mut [u8],
-    dedup_map: &'t mut FxHashMap<&'a [u8], u32>,
+    dedup: &'t mut DedupSet,
 }
 
 impl<'a> Table<'_, 'a> {
     /// The UTF-8 bytes of entry `idx` (checked by `Validator::strings`).
     fn text(&self, idx: usize) -> &'a [u8] {
-        let position = read_i32(self.bytes, self.positions + 4 * idx) as usize;
-        let (length, used) = read_length_prefix(self.bytes, position, self.positions).unwrap_or_default();
-        let start = position + used;
-        &self.bytes[start..start + length as usize]
+        entry_text(self.bytes, self.positions, idx)
     }
+}
+
+/// The bytes of string table entry `idx` of a batch whose position table starts at `positions`
+/// (both checked by `Validator::strings`).
+fn entry_text(bytes: &[u8], positions: usize, idx: usize) -> &[u8] {
+    let position = read_i32(bytes, positions + 4 * idx) as usize;
+    let (length, used) = read_length_prefix(bytes, position, positions).unwrap_or_default();
+    let start = position + used;
+    &bytes[start..start + length as usize]
 }
 
 /// `StringRefs::reference` for every case: returns the replay's new state.
@@ -540,7 +725,11 @@ fn reference_in_full(
     } else if idx == replay.next_new {
         if shareable {
             let text = table.text(idx);
-            if table.dedup_map.insert(text, idx as u32).is_some() {
+            let (bytes, positions) = (table.bytes, table.positions);
+            if !table
+                .dedup
+                .insert(text, idx as u32, |i| entry_text(bytes, positions, i as usize))
+            {
                 return Err(non_canonical(
                     idx,
                     "a deduplicated value is written a second time instead of sharing its first entry",
@@ -578,20 +767,32 @@ fn expansion_exceeded(count: usize, limit: usize, offset: usize) -> DecodeError 
 /// (RB-2.11). Blazor appends frames as it writes edits, so the slots nearly always increase: then
 /// this is a list in frame order. The first slot that does not increase switches to a table with
 /// one entry per frame.
-struct References {
+struct References<'s> {
     /// (frame index, 1 + the position of the edit slot that refers to it), by frame index while
-    /// `dense` is `None`.
-    sorted: Vec<(u32, u32)>,
-    /// For each frame, 1 + the position of the edit slot that refers to it (0: none).
-    dense: Option<Vec<u32>>,
+    /// `is_dense` is false.
+    sorted: &'s mut Vec<(u32, u32)>,
+    /// When `is_dense`: for each frame, 1 + the position of the edit slot that refers to it
+    /// (0: none).
+    dense: &'s mut Vec<u32>,
+    is_dense: bool,
 }
 
-impl References {
+impl<'s> References<'s> {
+    /// No references yet, in buffers of the scratch.
+    fn new(sorted: &'s mut Vec<(u32, u32)>, dense: &'s mut Vec<u32>) -> Self {
+        sorted.clear();
+        References {
+            sorted,
+            dense,
+            is_dense: false,
+        }
+    }
+
     /// Records that the edit slot at `offset` refers to frame `slot` (in range), or fails if
     /// another edit already does.
     #[inline(always)]
     fn add(&mut self, slot: usize, offset: usize, frame_count: usize) -> Result<(), DecodeError> {
-        if self.dense.is_none() && self.sorted.last().is_none_or(|&(last, _)| slot > last as usize) {
+        if !self.is_dense && self.sorted.last().is_none_or(|&(last, _)| slot > last as usize) {
             self.sorted.push((slot as u32, (offset + 1) as u32));
             return Ok(());
         }
@@ -601,15 +802,15 @@ impl References {
     #[cold]
     #[inline(never)]
     fn add_dense(&mut self, slot: usize, offset: usize, frame_count: usize) -> Result<(), DecodeError> {
-        let sorted = &self.sorted;
-        let dense = self.dense.get_or_insert_with(|| {
-            let mut dense = vec![0u32; frame_count];
-            for &(index, referenced_by) in sorted {
-                dense[index as usize] = referenced_by;
+        if !self.is_dense {
+            self.is_dense = true;
+            self.dense.clear();
+            self.dense.resize(frame_count, 0);
+            for &(index, referenced_by) in self.sorted.iter() {
+                self.dense[index as usize] = referenced_by;
             }
-            dense
-        });
-        let reference = &mut dense[slot];
+        }
+        let reference = &mut self.dense[slot];
         if *reference != 0 {
             return Err(DecodeError::new(
                 K::FrameReferencedTwice {
@@ -625,16 +826,18 @@ impl References {
     }
 
     /// The references in frame order.
-    fn into_sorted(self) -> Vec<(u32, u32)> {
-        match self.dense {
-            None => self.sorted,
-            Some(dense) => dense
-                .iter()
-                .enumerate()
-                .filter(|&(_, &referenced_by)| referenced_by != 0)
-                .map(|(index, &referenced_by)| (index as u32, referenced_by))
-                .collect(),
+    fn into_sorted(self) -> &'s [(u32, u32)] {
+        if self.is_dense {
+            self.sorted.clear();
+            self.sorted.extend(
+                self.dense
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &referenced_by)| referenced_by != 0)
+                    .map(|(index, &referenced_by)| (index as u32, referenced_by)),
+            );
         }
+        self.sorted
     }
 }
 
@@ -653,16 +856,20 @@ struct Layout {
 }
 
 impl<'a> Validator<'a, '_> {
-    fn run(self) -> Result<RenderBatchView<'a>, DecodeError> {
+    fn run(self, scratch: &mut ValidateScratch) -> Result<RenderBatchView<'a>, DecodeError> {
         let layout = self.layout()?;
-        let mut strings = self.strings(&layout)?;
-        let mut references = References {
-            sorted: Vec::new(),
-            dense: None,
-        };
+        let ValidateScratch {
+            flags,
+            sorted,
+            dense,
+            enclosing,
+            dedup,
+        } = scratch;
+        let mut strings = self.strings(&layout, flags, dedup)?;
+        let mut references = References::new(sorted, dense);
         self.diffs(&layout, &mut strings, &mut references)?;
         if layout.frame_count > 0 {
-            self.frames(&layout, &mut strings, &references.into_sorted())?;
+            self.frames(&layout, &mut strings, references.into_sorted(), enclosing)?;
         }
         self.disposed(&layout)?;
         if strings.replay.next_new != layout.string_count {
@@ -914,7 +1121,12 @@ impl<'a> Validator<'a, '_> {
     // The passes stay separate functions (`inline(never)`): inlined into `run`, each loop is
     // compiled with the others' state live around it and gets markedly slower.
     #[inline(never)]
-    fn strings(&self, layout: &Layout) -> Result<Strings<'a>, DecodeError> {
+    fn strings<'s>(
+        &self,
+        layout: &Layout,
+        flags: &'s mut Vec<u8>,
+        dedup: &'s mut DedupSet,
+    ) -> Result<Strings<'s, 'a>, DecodeError> {
         let bytes = self.bytes;
         let data_start = layout.string_data;
         let data_end = layout.string_positions;
@@ -931,10 +1143,12 @@ impl<'a> Validator<'a, '_> {
             std::str::from_utf8(&data[data_start..]).ok()
         };
         let max_string_bytes = self.limits.max_string_bytes;
-        let mut flags = vec![0u8; layout.string_count];
+        flags.clear();
+        flags.resize(layout.string_count, 0);
+        dedup.clear();
         let mut longest = 0;
         let mut cursor = data_start;
-        for ((index, entry), flag) in table.chunks_exact(4).enumerate().zip(&mut flags) {
+        for ((index, entry), flag) in table.chunks_exact(4).enumerate().zip(flags.iter_mut()) {
             let found = read_i32(entry, 0);
             // The length prefix's first byte, read at the position the table gives, before
             // that position is checked: so that reading it does not wait for the string before
@@ -1013,7 +1227,7 @@ impl<'a> Validator<'a, '_> {
             bytes,
             positions: data_end,
             flags,
-            dedup_map: FxHashMap::default(),
+            dedup,
             replay: Replay {
                 next_new: 0,
                 check_expanded: references.saturating_mul(longest) > max_expanded,
@@ -1027,8 +1241,8 @@ impl<'a> Validator<'a, '_> {
     fn diffs(
         &self,
         layout: &Layout,
-        strings: &mut Strings<'a>,
-        references: &mut References,
+        strings: &mut Strings<'_, 'a>,
+        references: &mut References<'_>,
     ) -> Result<(), DecodeError> {
         let bytes = self.bytes;
         let mut cursor = 0usize;
@@ -1092,8 +1306,8 @@ impl<'a> Validator<'a, '_> {
     fn edits(
         &self,
         layout: &Layout,
-        strings: &mut Strings<'a>,
-        references: &mut References,
+        strings: &mut Strings<'_, 'a>,
+        references: &mut References<'_>,
         start: usize,
         count: usize,
     ) -> Result<(), DecodeError> {
@@ -1314,11 +1528,18 @@ impl<'a> Validator<'a, '_> {
         Ok(())
     }
 
-    fn frames(&self, layout: &Layout, strings: &mut Strings<'a>, references: &[(u32, u32)]) -> Result<(), DecodeError> {
+    fn frames(
+        &self,
+        layout: &Layout,
+        strings: &mut Strings<'_, 'a>,
+        references: &[(u32, u32)],
+        enclosing: &mut Vec<(usize, usize)>,
+    ) -> Result<(), DecodeError> {
+        enclosing.clear();
         if strings.replay.check_expanded {
-            self.frames_with::<true>(layout, strings, references)
+            self.frames_with::<true>(layout, strings, references, enclosing)
         } else {
-            self.frames_with::<false>(layout, strings, references)
+            self.frames_with::<false>(layout, strings, references, enclosing)
         }
     }
 
@@ -1327,8 +1548,9 @@ impl<'a> Validator<'a, '_> {
     fn frames_with<const CHECK_EXPANDED: bool>(
         &self,
         layout: &Layout,
-        strings: &mut Strings<'a>,
+        strings: &mut Strings<'_, 'a>,
         references: &[(u32, u32)],
+        enclosing: &mut Vec<(usize, usize)>,
     ) -> Result<(), DecodeError> {
         const NONE: usize = usize::MAX;
         let count = layout.frame_count;
@@ -1342,7 +1564,6 @@ impl<'a> Validator<'a, '_> {
         // is `enclosing.len()`.
         let mut parent_end = count;
         let mut parent = NONE;
-        let mut enclosing: Vec<(usize, usize)> = Vec::new();
         // The element or component whose attributes may come next (RB-3.10): the last frame
         // other than an attribute, if it is one (else `NONE`). An attribute is in place exactly
         // when this is its parent: then every frame since its parent is an attribute of it.

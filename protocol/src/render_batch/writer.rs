@@ -3,7 +3,7 @@
 use rustc_hash::FxHashMap;
 
 use super::reader::is_whitespace_only;
-use super::types::{Diff, Edit, Frame, RenderBatch};
+use super::types::{Diff, Edit, EditType, Frame, FrameType, RenderBatch};
 use super::{EDIT_SIZE, FRAME_SIZE};
 
 /// A batch that cannot be encoded.
@@ -34,6 +34,9 @@ pub fn try_encode(batch: &RenderBatch) -> Result<Vec<u8>, EncodeError> {
 
 /// Appends the encoding of `batch` to `out`. Positions in the batch are relative to where it starts.
 /// On error `out` is left as it was.
+///
+/// The string table's working memory is kept by the calling thread between calls (see
+/// [`BatchWriter::new`]); [`encode_with`] takes it from the caller instead.
 pub fn encode_into(batch: &RenderBatch, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     BatchWriter::new(out).write(
         &batch.updated_components,
@@ -41,6 +44,58 @@ pub fn encode_into(batch: &RenderBatch, out: &mut Vec<u8>) -> Result<(), EncodeE
         &batch.disposed_component_ids,
         &batch.disposed_event_handler_ids,
     )
+}
+
+/// [`encode_into`] with the string table's working memory owned by the caller: a host that
+/// encodes batch after batch keeps one [`EncodeScratch`] (per connection, or per thread) and
+/// passes it to every call, so that from the second batch of a similar size on nothing is
+/// allocated. Writes exactly the bytes [`encode_into`] writes.
+pub fn encode_with(batch: &RenderBatch, out: &mut Vec<u8>, scratch: &mut EncodeScratch) -> Result<(), EncodeError> {
+    BatchWriter::with_scratch(out, scratch).write(
+        &batch.updated_components,
+        &batch.reference_frames,
+        &batch.disposed_component_ids,
+        &batch.disposed_event_handler_ids,
+    )
+}
+
+/// Reusable working memory of the encoder ([`encode_with`], [`BatchWriter::with_scratch`]): the
+/// string table being built and the index of the deduplicated strings. Its buffers grow to the
+/// largest batch written with it (about the size of the batch's strings, plus 4 bytes per
+/// string) and are reused by later batches. It holds nothing of a batch once the batch is
+/// written.
+#[derive(Debug, Default)]
+pub struct EncodeScratch {
+    /// `StringTable::data`: grown ahead, what follows the entries is of no meaning.
+    data: Vec<u8>,
+    /// `StringTable::starts`.
+    starts: Vec<u32>,
+    /// `StringTable::short`.
+    short: ShortMap,
+}
+
+impl EncodeScratch {
+    /// Empty buffers (nothing is allocated until a batch needs it).
+    pub const fn new() -> Self {
+        EncodeScratch {
+            data: Vec::new(),
+            starts: Vec::new(),
+            short: ShortMap::new(),
+        }
+    }
+
+    /// Forgets the previous batch's strings, keeping the buffers.
+    fn reset(&mut self) {
+        self.starts.clear();
+        self.short.clear();
+    }
+
+    /// Whether the buffers are small enough for the thread to keep them (`SCRATCH_LIMIT`).
+    fn worth_keeping(&self) -> bool {
+        self.data.capacity() <= SCRATCH_LIMIT
+            && self.starts.capacity() <= SCRATCH_LIMIT / 4
+            && self.short.slots.len() <= SCRATCH_LIMIT / 32
+    }
 }
 
 fn estimate(batch: &RenderBatch) -> usize {
@@ -52,22 +107,21 @@ fn estimate(batch: &RenderBatch) -> usize {
 /// (with any string type) without building a [`RenderBatch`].
 pub struct BatchWriter<'o, 's> {
     out: &'o mut Vec<u8>,
-    base: usize,
-    strings: StringTable<'s>,
+    /// The caller's working memory (`with_scratch`), or `None` for the thread's (`new`).
+    scratch: Option<&'o mut EncodeScratch>,
+    strings: std::marker::PhantomData<&'s str>,
 }
 
 /// The string table as Blazor's writer builds it (RB-5.6, RB-5.7).
-struct StringTable<'s> {
-    /// The entries' bytes as the table holds them, each after its 7-bit length prefix (RB-5.2),
-    /// up to `end`; what follows is of no meaning. (It is grown ahead, so that a string is
-    /// copied into place, with fixed-size moves when short, rather than appended.)
-    data: Vec<u8>,
+struct StringTable<'t, 's> {
+    /// `data`: the entries' bytes as the table holds them, each after its 7-bit length prefix
+    /// (RB-5.2), up to `end`; what follows is of no meaning. (It is grown ahead, so that a
+    /// string is copied into place, with fixed-size moves when short, rather than appended.)
+    /// `starts`: where each entry starts in `data`. `short`: the entries written for
+    /// deduplicated fields whose value is at most 15 bytes (nearly all of them: element and
+    /// attribute names, `""`, `" "`).
+    scratch: &'t mut EncodeScratch,
     end: usize,
-    /// Where each entry starts in `data`.
-    starts: Vec<u32>,
-    /// The entries written for deduplicated fields whose value is at most 15 bytes (nearly all
-    /// of them: element and attribute names, `""`, `" "`).
-    short: ShortMap,
     /// The entries written for deduplicated fields with longer values.
     long: FxHashMap<&'s str, i32>,
 }
@@ -99,10 +153,10 @@ fn short_key(s: &[u8]) -> Option<u128> {
 }
 
 thread_local! {
-    /// `StringTable::data` and `StringTable::starts` of the thread's last batch, kept for its
-    /// next one: allocating them anew for every batch costs a large batch its page faults (a
-    /// 5 MB batch has 1 MB of strings) and a small one two allocations.
-    static SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// The working memory of every [`BatchWriter::new`] on the thread, kept from batch to batch:
+    /// allocating the buffers anew for every batch costs a large batch its page faults (a 5 MB
+    /// batch has 1 MB of strings) and a small one its allocations.
+    static SCRATCH: std::cell::RefCell<EncodeScratch> = const { std::cell::RefCell::new(EncodeScratch::new()) };
 }
 
 /// The largest string data (in bytes) whose buffers `SCRATCH` keeps.
@@ -111,40 +165,55 @@ const SCRATCH_LIMIT: usize = 8 << 20;
 /// A hash table from `short_key`s to string table indexes: open addressing with linear probing
 /// in a power-of-two number of slots, at most half full. Cheaper than a general map for these
 /// keys: one multiplication to hash, one integer comparison per probe.
+#[derive(Debug, Default)]
 struct ShortMap {
     /// (key, index); key 0 for an empty slot (`short_key` is never 0: it holds the length + 1).
     slots: Vec<(u128, i32)>,
-    len: usize,
+    /// The slots in use, so that emptying the table for the next batch touches only those.
+    used: Vec<u32>,
 }
 
 impl ShortMap {
+    const fn new() -> Self {
+        ShortMap {
+            slots: Vec::new(),
+            used: Vec::new(),
+        }
+    }
+
+    /// Empties the table, keeping its size.
+    fn clear(&mut self) {
+        for &i in &self.used {
+            self.slots[i as usize].0 = 0;
+        }
+        self.used.clear();
+    }
+
     #[inline(always)]
     fn slot(key: u128, mask: usize) -> usize {
         let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(23);
         (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
     }
 
-    /// The index stored for `key`, after storing `index` for it if there was none.
+    /// The index stored for `key`, after storing `index` for it if there was none; `None` if
+    /// there was none and the table has no room (or no slots yet): then `grow_and_insert`.
     #[inline(always)]
-    fn get_or_insert(&mut self, key: u128, index: i32) -> i32 {
+    fn get_or_insert(&mut self, key: u128, index: i32) -> Option<i32> {
         let size = self.slots.len();
         let mask = size.wrapping_sub(1);
         let mut i = Self::slot(key, mask);
         loop {
-            let Some(slot) = self.slots.get_mut(i) else {
-                // No table yet.
-                return self.insert(key, index);
-            };
+            let slot = self.slots.get_mut(i)?;
             if slot.0 == key {
-                return slot.1;
+                return Some(slot.1);
             }
             if slot.0 == 0 {
-                if 2 * (self.len + 1) > size {
-                    return self.insert(key, index);
+                if 2 * (self.used.len() + 1) > size {
+                    return None;
                 }
                 *slot = (key, index);
-                self.len += 1;
-                return index;
+                self.used.push(i as u32);
+                return Some(index);
             }
             i = (i + 1) & mask;
         }
@@ -153,9 +222,10 @@ impl ShortMap {
     /// Grows the table, then stores `index` for `key` (not in it).
     #[cold]
     #[inline(never)]
-    fn insert(&mut self, key: u128, index: i32) -> i32 {
+    fn grow_and_insert(&mut self, key: u128, index: i32) {
         let size = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        self.used.clear();
         let mask = size - 1;
         for (key, index) in old.into_iter().chain([(key, index)]) {
             if key != 0 {
@@ -164,10 +234,9 @@ impl ShortMap {
                     i = (i + 1) & mask;
                 }
                 self.slots[i] = (key, index);
+                self.used.push(i as u32);
             }
         }
-        self.len += 1;
-        index
     }
 }
 
@@ -212,51 +281,54 @@ fn copy_bytes(dst: &mut [u8], src: &[u8]) {
     }
 }
 
-impl<'s> StringTable<'s> {
+impl<'s> StringTable<'_, 's> {
     /// The index of a new entry for `value`.
     #[inline(always)]
     fn add(&mut self, value: &'s str) -> i32 {
         let bytes = value.as_bytes();
         // The prefix (at most 5 bytes) and the bytes.
-        if self.data.len() < self.end + 5 + bytes.len() {
+        if self.scratch.data.len() < self.end + 5 + bytes.len() {
             self.grow(bytes.len());
         }
-        let index = self.starts.len() as i32;
-        self.starts.push(self.end as u32);
+        let EncodeScratch { data, starts, .. } = &mut self.scratch;
+        let index = starts.len() as i32;
+        starts.push(self.end as u32);
         let mut length = bytes.len() as u32;
         while length >= 0x80 {
-            self.data[self.end] = (length as u8) | 0x80;
+            data[self.end] = (length as u8) | 0x80;
             self.end += 1;
             length >>= 7;
         }
-        self.data[self.end] = length as u8;
+        data[self.end] = length as u8;
         let start = self.end + 1;
         self.end = start + bytes.len();
-        copy_bytes(&mut self.data[start..self.end], bytes);
+        copy_bytes(&mut data[start..self.end], bytes);
         index
     }
 
     #[cold]
     #[inline(never)]
     fn grow(&mut self, length: usize) {
-        if self.data.capacity() == 0 {
-            // The first string: the buffers of an earlier batch on this thread, if any.
-            (self.data, self.starts) = SCRATCH.with(|scratch| std::mem::take(&mut *scratch.borrow_mut()));
-            if self.data.len() >= 5 + length {
-                return;
-            }
+        let data = &mut self.scratch.data;
+        if data.len() < self.end + 5 + length {
+            let size = (2 * data.len()).max(self.end + 5 + length).max(64);
+            data.resize(size, 0);
         }
-        let size = (2 * self.data.len()).max(self.end + 5 + length).max(64);
-        self.data.resize(size, 0);
     }
 
     /// The index for `value` in a field that takes part in deduplication: the entry written for
     /// the first such field with this value, or a new one.
     #[inline(always)]
     fn shared(&mut self, value: &'s str) -> i32 {
-        let index = self.starts.len() as i32;
+        let index = self.scratch.starts.len() as i32;
         if let Some(key) = short_key(value.as_bytes()) {
-            let first = self.short.get_or_insert(key, index);
+            let first = match self.scratch.short.get_or_insert(key, index) {
+                Some(first) => first,
+                None => {
+                    self.scratch.short.grow_and_insert(key, index);
+                    index
+                }
+            };
             if first != index {
                 return first;
             }
@@ -277,156 +349,201 @@ impl<'s> StringTable<'s> {
 }
 
 impl<'o, 's> BatchWriter<'o, 's> {
-    /// A writer appending to `out`.
+    /// A writer appending to `out`. The string table's working memory is the calling thread's,
+    /// kept from batch to batch (unless a very large batch made it larger than a few megabytes).
     pub fn new(out: &'o mut Vec<u8>) -> Self {
-        let base = out.len();
         BatchWriter {
             out,
-            base,
-            strings: StringTable {
-                data: Vec::new(),
-                end: 0,
-                starts: Vec::new(),
-                short: ShortMap {
-                    slots: Vec::new(),
-                    len: 0,
-                },
-                long: FxHashMap::default(),
-            },
+            scratch: None,
+            strings: std::marker::PhantomData,
         }
     }
 
-    fn position(&self) -> i32 {
-        (self.out.len() - self.base) as i32
-    }
-
-    fn int(&mut self, value: i32) {
-        self.out.extend_from_slice(&value.to_le_bytes());
+    /// A writer appending to `out` whose string table uses the buffers of `scratch` (see
+    /// [`EncodeScratch`]).
+    pub fn with_scratch(out: &'o mut Vec<u8>, scratch: &'o mut EncodeScratch) -> Self {
+        BatchWriter {
+            out,
+            scratch: Some(scratch),
+            strings: std::marker::PhantomData,
+        }
     }
 
     /// Writes the whole batch: diffs and their table, frames, disposed ids, strings, trailer (RB-1.2).
     /// On error (a batch over `i32::MAX` bytes, RB-1.1) the buffer is left as it was.
     pub fn write<S: AsRef<str>>(
-        mut self,
+        self,
         updated_components: &'s [Diff<S>],
         reference_frames: &'s [Frame<S>],
         disposed_component_ids: &[i32],
         disposed_event_handler_ids: &[u64],
     ) -> Result<(), EncodeError> {
-        let edit_count: usize = updated_components.iter().map(|d| d.edits.len()).sum();
-        self.out.reserve(
-            8 * updated_components.len()
-                + EDIT_SIZE * edit_count
-                + 4 * updated_components.len()
-                + 4
-                + 4
-                + FRAME_SIZE * reference_frames.len(),
-        );
-        let diffs_start = self.position();
-        for diff in updated_components {
-            self.int(diff.component_id);
-            self.int(diff.edits.len() as i32);
-            let at = self.out.len();
-            self.out.resize(at + EDIT_SIZE * diff.edits.len(), 0);
-            for (place, edit) in self.out[at..].chunks_exact_mut(EDIT_SIZE).zip(&diff.edits) {
-                place.copy_from_slice(&edit_entry(&mut self.strings, edit));
-            }
+        let mut write = |scratch: &mut EncodeScratch| {
+            scratch.reset();
+            let mut strings = StringTable {
+                scratch,
+                end: 0,
+                long: FxHashMap::default(),
+            };
+            write_batch(
+                self.out,
+                &mut strings,
+                updated_components,
+                reference_frames,
+                disposed_component_ids,
+                disposed_event_handler_ids,
+            )
+        };
+        match self.scratch {
+            Some(scratch) => write(scratch),
+            None => SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+                Ok(mut scratch) => {
+                    let result = write(&mut scratch);
+                    // Buffers grown so large that keeping them would hold on to too much memory
+                    // are dropped.
+                    if !scratch.worth_keeping() {
+                        *scratch = EncodeScratch::new();
+                    }
+                    result
+                }
+                // Not reachable (writing calls nothing that writes a batch), but never a panic.
+                Err(_) => write(&mut EncodeScratch::new()),
+            }),
         }
-        let diff_table = self.position();
-        self.int(updated_components.len() as i32);
-        let mut position = diffs_start;
-        for diff in updated_components {
-            self.int(position);
-            position = position.wrapping_add((8 + EDIT_SIZE * diff.edits.len()) as i32);
-        }
-
-        let frames = self.position();
-        self.int(reference_frames.len() as i32);
-        for frame in reference_frames {
-            let entry = frame_entry(&mut self.strings, frame);
-            self.out.extend_from_slice(&entry);
-        }
-
-        let disposed_components = self.position();
-        self.int(disposed_component_ids.len() as i32);
-        // Runs of plain numbers are written into place rather than appended one by one (each
-        // append updates the length in memory, a chain of stores that limits the loop).
-        let at = self.out.len();
-        self.out.resize(at + 4 * disposed_component_ids.len(), 0);
-        for (place, id) in self.out[at..].chunks_exact_mut(4).zip(disposed_component_ids) {
-            place.copy_from_slice(&id.to_le_bytes());
-        }
-
-        let disposed_handlers = self.position();
-        self.int(disposed_event_handler_ids.len() as i32);
-        let at = self.out.len();
-        self.out.resize(at + 8 * disposed_event_handler_ids.len(), 0);
-        for (place, id) in self.out[at..].chunks_exact_mut(8).zip(disposed_event_handler_ids) {
-            place.copy_from_slice(&id.to_le_bytes());
-        }
-
-        // The string data, then the position of each string, then the trailer.
-        let table = &self.strings;
-        let data_start = self.out.len() - self.base;
-        self.out.extend_from_slice(&table.data[..table.end]);
-        let string_table = self.position();
-        let positions = self.out.len();
-        self.out.resize(positions + 4 * table.starts.len(), 0);
-        for (entry, &start) in self.out[positions..].chunks_exact_mut(4).zip(&table.starts) {
-            entry.copy_from_slice(&((data_start + start as usize) as i32).to_le_bytes());
-        }
-        for position in [diff_table, frames, disposed_components, disposed_handlers, string_table] {
-            self.int(position);
-        }
-        // Every count and position is at most the total size, so if the total fits in int32 none
-        // of the `as i32` conversions above wrapped.
-        let size = self.out.len() - self.base;
-        // The string buffers go back to the thread for its next batch, unless none were needed
-        // or they grew so large that keeping them would hold on to too much memory.
-        let data = std::mem::take(&mut self.strings.data);
-        let mut starts = std::mem::take(&mut self.strings.starts);
-        if data.capacity() > 0 && data.capacity() <= SCRATCH_LIMIT && starts.capacity() <= SCRATCH_LIMIT / 4 {
-            starts.clear();
-            SCRATCH.with(|scratch| *scratch.borrow_mut() = (data, starts));
-        }
-        if size > i32::MAX as usize {
-            self.out.truncate(self.base);
-            return Err(EncodeError::TooLarge { size });
-        }
-        Ok(())
     }
+}
+
+/// Writes into a buffer sized beforehand, moving forward.
+struct Cursor<'b> {
+    buf: &'b mut [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    #[inline(always)]
+    fn put<const N: usize>(&mut self, bytes: [u8; N]) {
+        self.buf[self.at..self.at + N].copy_from_slice(&bytes);
+        self.at += N;
+    }
+
+    #[inline(always)]
+    fn int(&mut self, value: i32) {
+        self.put(value.to_le_bytes());
+    }
+}
+
+/// `BatchWriter::write`: appends the batch to `out`.
+#[inline(always)]
+fn write_batch<'s, S: AsRef<str>>(
+    out: &mut Vec<u8>,
+    strings: &mut StringTable<'_, 's>,
+    updated_components: &'s [Diff<S>],
+    reference_frames: &'s [Frame<S>],
+    disposed_component_ids: &[i32],
+    disposed_event_handler_ids: &[u64],
+) -> Result<(), EncodeError> {
+    let base = out.len();
+    let edit_count: usize = updated_components.iter().map(|d| d.edits.len()).sum();
+    // Everything before the string data has a size known beforehand: it is written into place,
+    // in a buffer grown once (appending entry by entry stores the vector's length after each).
+    let diff_table = 8 * updated_components.len() + EDIT_SIZE * edit_count;
+    let frames = diff_table + 4 + 4 * updated_components.len();
+    let disposed_components = frames + 4 + FRAME_SIZE * reference_frames.len();
+    let disposed_handlers = disposed_components + 4 + 4 * disposed_component_ids.len();
+    let data_start = disposed_handlers + 4 + 8 * disposed_event_handler_ids.len();
+    out.resize(base + data_start, 0);
+    let mut at = Cursor {
+        buf: &mut out[base..],
+        at: 0,
+    };
+    for diff in updated_components {
+        at.int(diff.component_id);
+        at.int(diff.edits.len() as i32);
+        for edit in &diff.edits {
+            at.put(edit_entry(strings, edit));
+        }
+    }
+    // The diff table: the count, each diff's position.
+    at.int(updated_components.len() as i32);
+    let mut position = 0i32;
+    for diff in updated_components {
+        at.int(position);
+        position = position.wrapping_add((8 + EDIT_SIZE * diff.edits.len()) as i32);
+    }
+    at.int(reference_frames.len() as i32);
+    for frame in reference_frames {
+        at.put(frame_entry(strings, frame));
+    }
+    at.int(disposed_component_ids.len() as i32);
+    for &id in disposed_component_ids {
+        at.int(id);
+    }
+    at.int(disposed_event_handler_ids.len() as i32);
+    for &id in disposed_event_handler_ids {
+        at.put(id.to_le_bytes());
+    }
+
+    // The string data, then the position of each string, then the trailer.
+    let table = &strings.scratch;
+    out.extend_from_slice(&table.data[..strings.end]);
+    let string_table = out.len() - base;
+    out.resize(base + string_table + 4 * table.starts.len() + 20, 0);
+    let mut at = Cursor {
+        buf: &mut out[base + string_table..],
+        at: 0,
+    };
+    for &start in &table.starts {
+        at.int((data_start + start as usize) as i32);
+    }
+    for position in [diff_table, frames, disposed_components, disposed_handlers, string_table] {
+        at.int(position as i32);
+    }
+    // Every count and position is at most the total size, so if the total fits in int32 none
+    // of the `as i32` conversions above wrapped.
+    let size = out.len() - base;
+    if size > i32::MAX as usize {
+        out.truncate(base);
+        return Err(EncodeError::TooLarge { size });
+    }
+    Ok(())
 }
 
 /// The 16 bytes of an edit (RB-2.3), with its string, if any, added to the table.
 #[inline(always)]
-fn edit_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'s>, edit: &'s Edit<S>) -> [u8; EDIT_SIZE] {
-    let (sibling_index, slot, name) = match edit {
+fn edit_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'_, 's>, edit: &'s Edit<S>) -> [u8; EDIT_SIZE] {
+    use EditType as T;
+    // The type with the fields, in one match (the type alone would be a second one).
+    let (edit_type, sibling_index, slot, name) = match edit {
         Edit::PrependFrame {
             sibling_index,
             reference_frame_index,
-        }
-        | Edit::SetAttribute {
+        } => (T::PrependFrame, *sibling_index, *reference_frame_index, -1),
+        Edit::SetAttribute {
             sibling_index,
             reference_frame_index,
-        }
-        | Edit::UpdateText {
+        } => (T::SetAttribute, *sibling_index, *reference_frame_index, -1),
+        Edit::UpdateText {
             sibling_index,
             reference_frame_index,
-        }
-        | Edit::UpdateMarkup {
+        } => (T::UpdateText, *sibling_index, *reference_frame_index, -1),
+        Edit::UpdateMarkup {
             sibling_index,
             reference_frame_index,
-        } => (*sibling_index, *reference_frame_index, -1),
-        Edit::RemoveFrame { sibling_index } | Edit::StepIn { sibling_index } => (*sibling_index, 0, -1),
-        Edit::RemoveAttribute { sibling_index, name } => (*sibling_index, 0, strings.shared(name.as_ref())),
-        Edit::StepOut | Edit::PermutationListEnd => (0, 0, -1),
+        } => (T::UpdateMarkup, *sibling_index, *reference_frame_index, -1),
+        Edit::RemoveFrame { sibling_index } => (T::RemoveFrame, *sibling_index, 0, -1),
+        Edit::StepIn { sibling_index } => (T::StepIn, *sibling_index, 0, -1),
+        Edit::RemoveAttribute { sibling_index, name } => {
+            (T::RemoveAttribute, *sibling_index, 0, strings.shared(name.as_ref()))
+        }
+        Edit::StepOut => (T::StepOut, 0, 0, -1),
+        Edit::PermutationListEnd => (T::PermutationListEnd, 0, 0, -1),
         Edit::PermutationListEntry {
             sibling_index,
             move_to_sibling_index,
-        } => (*sibling_index, *move_to_sibling_index, -1),
+        } => (T::PermutationListEntry, *sibling_index, *move_to_sibling_index, -1),
     };
     let mut entry = [0u8; EDIT_SIZE];
-    entry[0..4].copy_from_slice(&(edit.edit_type() as i32).to_le_bytes());
+    entry[0..4].copy_from_slice(&(edit_type as i32).to_le_bytes());
     entry[4..8].copy_from_slice(&sibling_index.to_le_bytes());
     entry[8..12].copy_from_slice(&slot.to_le_bytes());
     entry[12..16].copy_from_slice(&name.to_le_bytes());
@@ -436,12 +553,13 @@ fn edit_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'s>, edit: &'s Edit<S
 /// The 20 bytes of a reference frame (RB-3.1), with its strings, if any, added to the table in
 /// field order.
 #[inline(always)]
-fn frame_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'s>, frame: &'s Frame<S>) -> [u8; FRAME_SIZE] {
-    let (a, b, c): (i32, i32, u64) = match frame {
-        Frame::Element { subtree_length, name } => (*subtree_length, strings.shared(name.as_ref()), 0),
+fn frame_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'_, 's>, frame: &'s Frame<S>) -> [u8; FRAME_SIZE] {
+    use FrameType as T;
+    let (frame_type, a, b, c): (T, i32, i32, u64) = match frame {
+        Frame::Element { subtree_length, name } => (T::Element, *subtree_length, strings.shared(name.as_ref()), 0),
         Frame::Text { content } => {
             let content = content.as_ref();
-            (strings.string(content, text_is_shared(content)), 0, 0)
+            (T::Text, strings.string(content, text_is_shared(content)), 0, 0)
         }
         Frame::Attribute {
             name,
@@ -456,18 +574,21 @@ fn frame_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'s>, frame: &'s Fram
                     strings.string(v, v.is_empty())
                 }
             };
-            (name, value, *event_handler_id)
+            (T::Attribute, name, value, *event_handler_id)
         }
         Frame::Component {
             subtree_length,
             component_id,
-        } => (*subtree_length, *component_id, 0),
-        Frame::Region { subtree_length } => (*subtree_length, 0, 0),
-        Frame::ElementReferenceCapture { id } | Frame::Markup { content: id } => (strings.add(id.as_ref()), 0, 0),
-        Frame::ComponentReferenceCapture | Frame::ComponentRenderMode | Frame::NamedEvent => (0, 0, 0),
+        } => (T::Component, *subtree_length, *component_id, 0),
+        Frame::Region { subtree_length } => (T::Region, *subtree_length, 0, 0),
+        Frame::ElementReferenceCapture { id } => (T::ElementReferenceCapture, strings.add(id.as_ref()), 0, 0),
+        Frame::Markup { content } => (T::Markup, strings.add(content.as_ref()), 0, 0),
+        Frame::ComponentReferenceCapture => (T::ComponentReferenceCapture, 0, 0, 0),
+        Frame::ComponentRenderMode => (T::ComponentRenderMode, 0, 0, 0),
+        Frame::NamedEvent => (T::NamedEvent, 0, 0, 0),
     };
     let mut entry = [0u8; FRAME_SIZE];
-    entry[0..4].copy_from_slice(&(frame.frame_type() as i32).to_le_bytes());
+    entry[0..4].copy_from_slice(&(frame_type as i32).to_le_bytes());
     entry[4..8].copy_from_slice(&a.to_le_bytes());
     entry[8..12].copy_from_slice(&b.to_le_bytes());
     entry[12..20].copy_from_slice(&c.to_le_bytes());
