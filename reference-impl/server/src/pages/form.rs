@@ -148,10 +148,12 @@ impl Component for Form {
         b.open_element(3, "input");
         b.add_attribute(4, "id", "name");
         b.add_attribute(5, "value", self.name.clone());
+        // Every @bind binder (CreateBinder) is a new delegate on each render: a new event handler
+        // id each time, the old one retired in the batch (fact sheet §8.5).
         b.add_attribute(
             6,
             "oninput",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| f.name = e.value().unwrap_or_default()),
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| f.name = e.value().unwrap_or_default()),
         );
         b.close_element();
         b.close_element();
@@ -165,7 +167,7 @@ impl Component for Form {
         b.add_attribute(
             14,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| {
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| {
                 if let Some(age) = e.value().and_then(|v| v.trim().parse().ok()) {
                     f.age = age;
                 }
@@ -183,7 +185,7 @@ impl Component for Form {
         b.add_attribute(
             22,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| f.subscribe = e.checked().unwrap_or(false)),
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| f.subscribe = e.checked().unwrap_or(false)),
         );
         b.close_element();
         b.close_element();
@@ -196,7 +198,7 @@ impl Component for Form {
         b.add_attribute(
             29,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| f.colour = e.value().unwrap_or_default()),
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| f.colour = e.value().unwrap_or_default()),
         );
         b.add_markup_content(
             30,
@@ -211,7 +213,7 @@ impl Component for Form {
         b.add_attribute(
             35,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| f.bio = e.value().unwrap_or_default()),
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| f.bio = e.value().unwrap_or_default()),
         );
         b.close_element();
         b.add_markup_content(36, "\n");
@@ -260,7 +262,7 @@ impl Component for Form {
         b.add_attribute(
             61,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| {
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| {
                 f.email = e.value().filter(|v| !v.is_empty());
                 f.field_changed(Field::Email);
             }),
@@ -276,7 +278,7 @@ impl Component for Form {
         b.add_attribute(
             71,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| {
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| {
                 if let Some(count) = e.value().and_then(|v| v.trim().parse().ok()) {
                     f.count = count;
                 }
@@ -294,7 +296,7 @@ impl Component for Form {
         b.add_attribute(
             81,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| {
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| {
                 f.agree = e.checked().unwrap_or(false);
                 f.field_changed(Field::Agree);
             }),
@@ -308,7 +310,7 @@ impl Component for Form {
         b.add_attribute(
             89,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| {
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| {
                 f.plan = e.value().filter(|v| !v.is_empty());
                 f.field_changed(Field::Plan);
             }),
@@ -327,7 +329,7 @@ impl Component for Form {
         b.add_attribute(
             99,
             "onchange",
-            EventHandler::new(|f: &mut Form, e: &EventArgs| {
+            EventHandler::unique(|f: &mut Form, e: &EventArgs| {
                 if let Some(when) = e.value().filter(|v| v.len() == 10) {
                     f.when = when;
                 }

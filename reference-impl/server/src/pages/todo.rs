@@ -70,7 +70,8 @@ impl Component for Todo {
         b.add_attribute(2, "id", "title");
         b.add_attribute(3, "placeholder", "What to do");
         b.add_attribute(4, "value", self.title.clone());
-        b.add_attribute(5, "oninput", EventHandler::new(Todo::set_title));
+        // @bind's binder is a new delegate on every render: a new event handler id (§8.5).
+        b.add_attribute(5, "oninput", EventHandler::unique(Todo::set_title));
         b.close_element();
         b.add_markup_content(6, "\n");
         for (sequence, id, text, handler) in [
@@ -88,6 +89,7 @@ impl Component for Todo {
         b.open_element(23, "ul");
         b.add_attribute(24, "id", "items");
         for item in &self.items {
+            let id = item.id;
             b.open_element(25, "li");
             b.set_key(item.id);
             b.add_attribute(26, "id", format!("item-{}", item.id));
@@ -98,8 +100,10 @@ impl Component for Todo {
             b.add_attribute(
                 31,
                 "onchange",
-                EventHandler::capturing(item.id, |todo: &mut Todo, id: &u32, args: &EventArgs| {
-                    if let Some(item) = todo.items.iter_mut().find(|item| item.id == *id) {
+                // A lambda closing over the loop variable: a new delegate, so a new event
+                // handler id, on every render (fact sheet §8.5).
+                EventHandler::unique(move |todo: &mut Todo, args: &EventArgs| {
+                    if let Some(item) = todo.items.iter_mut().find(|item| item.id == id) {
                         item.done = args.checked().unwrap_or(!item.done);
                     }
                 }),
@@ -116,9 +120,7 @@ impl Component for Todo {
             b.add_attribute(
                 40,
                 "onclick",
-                EventHandler::capturing(item.id, |todo: &mut Todo, id: &u32, _: &EventArgs| {
-                    todo.items.retain(|item| item.id != *id)
-                }),
+                EventHandler::unique(move |todo: &mut Todo, _: &EventArgs| todo.items.retain(|item| item.id != id)),
             );
             b.add_content(41, "x");
             b.close_element();
