@@ -41,6 +41,18 @@ pub enum BuildError {
     /// A reference capture outside the frame type it captures.
     #[error("a {0:?} frame can only be a child of the frame it captures")]
     MisplacedReferenceCapture(FrameType),
+    /// A named event outside an element (`AddNamedEvent` with no enclosing element).
+    #[error("named events may only be added as children of an element (event {event_type:?})")]
+    MisplacedNamedEvent {
+        /// The event type.
+        event_type: String,
+    },
+    /// A named event with an empty assigned name.
+    #[error("a named event needs a non-empty assigned name (event {event_type:?})")]
+    EmptyNamedEventName {
+        /// The event type.
+        event_type: String,
+    },
     /// The render ended with frames still open.
     #[error("the render left a {0:?} frame unclosed")]
     Unclosed(FrameType),
@@ -348,6 +360,42 @@ impl<'a> RenderTreeBuilder<'a> {
             },
         );
         self.last_non_attribute = Some(FrameType::ElementReferenceCapture);
+    }
+
+    /// `AddNamedEvent`: gives the event `event_type` (e.g. `onsubmit`) of the innermost open
+    /// element the name `assigned_name` (what `@formname` compiles to, written after the
+    /// element's attributes, key and captures, before its content).
+    ///
+    // RT-1.8
+    /// rule: a named event frame has no sequence number of its own (it is written with 0); it
+    /// must be a child of an element, and the assigned name must not be empty. It is sent as a
+    /// frame with no data and inserts nothing in the document.
+    pub fn add_named_event(&mut self, event_type: impl Into<Str>, assigned_name: impl Into<Str>) {
+        let event_type = event_type.into();
+        let assigned_name = assigned_name.into();
+        if assigned_name.is_empty() {
+            self.fail(BuildError::EmptyNamedEventName {
+                event_type: event_type.to_string(),
+            });
+            return;
+        }
+        let parent = self.open.last().map(|&index| self.frames[index].frame_type());
+        if parent != Some(FrameType::Element) {
+            self.fail(BuildError::MisplacedNamedEvent {
+                event_type: event_type.to_string(),
+            });
+            return;
+        }
+        let index = self.frames.len();
+        self.push(
+            0,
+            FrameKind::NamedEvent {
+                event_type,
+                assigned_name,
+            },
+        );
+        self.last_non_attribute = Some(FrameType::NamedEvent);
+        self.note_disposable(index, Disposal::NamedEvent);
     }
 
     /// `AddComponentReferenceCapture`: `action` receives the child component's id when it is created.

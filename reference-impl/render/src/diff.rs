@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::event::RenderError;
 use crate::frame::{AttributeValue, ComponentId, ElementReference, FrameKind, Key, RenderFrame};
-use crate::renderer::{Disposable, ParameterView, Renderer, Tree};
+use crate::renderer::{Disposable, NamedEventChangeType, ParameterView, Renderer, Tree};
 use crate::str::Str;
 
 /// A sibling range on each side: `old[old_start..old_end]` and `new[new_start..new_end]`.
@@ -481,6 +481,27 @@ impl<'r> DiffBuilder<'r> {
                 // RT-4.5
                 // rule: a retained element's reference capture is not invoked again.
             }
+            (
+                FrameKind::NamedEvent {
+                    assigned_name: old_name,
+                    ..
+                },
+                FrameKind::NamedEvent {
+                    assigned_name: new_name,
+                    ..
+                },
+            ) => {
+                // RT-1.8
+                // rule: matched named events emit no edit; if the frame's index in the tree or its
+                // assigned name changed (the event type is not compared), the old one is removed
+                // and the new one added.
+                if old_index != new_index || old_name != new_name {
+                    let component_id = self.component_id;
+                    let batch = &mut self.renderer.batch;
+                    batch.named_event_change(NamedEventChangeType::Removed, component_id, old, old_index);
+                    batch.named_event_change(NamedEventChangeType::Added, component_id, new, new_index);
+                }
+            }
             _ => return Err(self.unsupported(old_frame)),
         }
         Ok(())
@@ -711,6 +732,7 @@ impl<'r> DiffBuilder<'r> {
             }
             FrameKind::ElementReferenceCapture { .. } => self.init_element_reference_capture(new, index),
             FrameKind::ComponentReferenceCapture { .. } => self.init_component_reference_capture(new, index),
+            FrameKind::NamedEvent { .. } => self.init_named_event(new, index),
         }
         Ok(())
     }
@@ -735,7 +757,10 @@ impl<'r> DiffBuilder<'r> {
                 // subtree (queued, in document order) and retires every event handler id in it.
                 let end = index + *subtree_length as usize;
                 let first = self.first_disposable_at(index);
-                self.disposables_cursor = self.renderer.batch.dispose_frames(self.old_disposables, first, end);
+                self.disposables_cursor =
+                    self.renderer
+                        .batch
+                        .dispose_frames(self.component_id, old, self.old_disposables, first, end);
                 self.emit(Edit::RemoveFrame {
                     sibling_index: self.sibling_index,
                 });
@@ -752,6 +777,12 @@ impl<'r> DiffBuilder<'r> {
                 self.emit(Edit::RemoveFrame {
                     sibling_index: self.sibling_index,
                 });
+            }
+            FrameKind::NamedEvent { .. } => {
+                let component_id = self.component_id;
+                self.renderer
+                    .batch
+                    .named_event_change(NamedEventChangeType::Removed, component_id, old, index);
             }
             FrameKind::ElementReferenceCapture { .. } | FrameKind::ComponentReferenceCapture { .. } => {
                 return Err(self.unsupported(&old[index]));
@@ -778,9 +809,18 @@ impl<'r> DiffBuilder<'r> {
                 FrameKind::Attribute { .. } => self.init_new_attribute(new, index),
                 FrameKind::ElementReferenceCapture { .. } => self.init_element_reference_capture(new, index),
                 FrameKind::ComponentReferenceCapture { .. } => self.init_component_reference_capture(new, index),
+                FrameKind::NamedEvent { .. } => self.init_named_event(new, index),
                 _ => {}
             }
         }
+    }
+
+    /// rule: a named event frame of an inserted subtree (or inserted on its own) is added.
+    fn init_named_event(&mut self, new: &[RenderFrame], index: usize) {
+        let component_id = self.component_id;
+        self.renderer
+            .batch
+            .named_event_change(NamedEventChangeType::Added, component_id, new, index);
     }
 
     // RT-3.1
@@ -1172,6 +1212,7 @@ fn frame_type_name(frame: &RenderFrame) -> &'static str {
         FrameKind::Region { .. } => "region",
         FrameKind::ElementReferenceCapture { .. } => "element reference capture",
         FrameKind::ComponentReferenceCapture { .. } => "component reference capture",
+        FrameKind::NamedEvent { .. } => "named event",
     }
 }
 

@@ -122,3 +122,28 @@ pub enum DispatchEventError {
     #[error(transparent)]
     Render(#[from] RenderError),
 }
+
+/// Why a named event (`@formname`) could not be found ([`crate::Renderer::find_named_event`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NamedEventError {
+    /// No live named event of this type has this name.
+    #[error("no {event_type} event currently has the name {assigned_name:?}")]
+    NotFound {
+        /// The event type.
+        event_type: String,
+        /// The name asked for.
+        assigned_name: String,
+    },
+    /// More than one live named event of this type has this name.
+    #[error(
+        "more than one {event_type} event has the name {assigned_name:?} (components {component_ids:?}); names must be unique"
+    )]
+    Ambiguous {
+        /// The event type.
+        event_type: String,
+        /// The name asked for.
+        assigned_name: String,
+        /// The components whose trees hold them, in order (a component listed once per frame).
+        component_ids: Vec<ComponentId>,
+    },
+}

@@ -830,6 +830,10 @@ pub(crate) enum FrameKind {
         parent_frame_index: usize,
         action: ComponentReferenceAction,
     },
+    NamedEvent {
+        event_type: Str,
+        assigned_name: Str,
+    },
 }
 
 impl RenderFrame {
@@ -849,6 +853,7 @@ impl RenderFrame {
             FrameKind::Region { .. } => FrameType::Region,
             FrameKind::ElementReferenceCapture { .. } => FrameType::ElementReferenceCapture,
             FrameKind::ComponentReferenceCapture { .. } => FrameType::ComponentReferenceCapture,
+            FrameKind::NamedEvent { .. } => FrameType::NamedEvent,
         }
     }
 
@@ -883,6 +888,17 @@ impl RenderFrame {
         match &self.kind {
             FrameKind::Attribute { event_handler_id, .. } => *event_handler_id,
             _ => 0,
+        }
+    }
+
+    /// The event type (e.g. `onsubmit`) and the assigned name, for a named event frame.
+    pub fn named_event(&self) -> Option<(&str, &str)> {
+        match &self.kind {
+            FrameKind::NamedEvent {
+                event_type,
+                assigned_name,
+            } => Some((event_type, assigned_name)),
+            _ => None,
         }
     }
 
@@ -934,6 +950,7 @@ impl RenderFrame {
                 id: id.clone().unwrap_or_default(),
             },
             FrameKind::ComponentReferenceCapture { .. } => Frame::ComponentReferenceCapture,
+            FrameKind::NamedEvent { .. } => Frame::NamedEvent,
         }
     }
 }
@@ -1016,6 +1033,10 @@ impl fmt::Debug for RenderFrame {
             FrameKind::ComponentReferenceCapture { parent_frame_index, .. } => {
                 s.field("component_reference_capture", parent_frame_index)
             }
+            FrameKind::NamedEvent {
+                event_type,
+                assigned_name,
+            } => s.field("named_event", event_type).field("assigned_name", assigned_name),
         };
         s.finish()
     }

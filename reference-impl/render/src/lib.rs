@@ -24,12 +24,12 @@ mod str;
 
 pub use builder::{BuildError, RenderTreeBuilder};
 pub use cases::{CaseError, render_tree_sequence};
-pub use event::{ChangeValue, DispatchEventError, EventArgs, RenderError};
+pub use event::{ChangeValue, DispatchEventError, EventArgs, NamedEventError, RenderError};
 pub use frame::{
     AttributeValue, ComponentId, ComponentType, ElementReference, EventHandler, ImmutableValue, Key, RenderFragment,
     RenderFrame,
 };
-pub use renderer::{AsAny, Batch, Component, ParameterView, Renderer};
+pub use renderer::{AsAny, Batch, Component, NamedEventChange, NamedEventChangeType, ParameterView, Renderer};
 pub use runtime::Runtime;
 pub use str::Str;
 

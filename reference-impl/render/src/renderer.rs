@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use crate::bindings::{EventBinding, EventBindings};
 use crate::builder::RenderTreeBuilder;
 use crate::diff::{DiffBuilder, IntKey};
-use crate::event::{DispatchEventError, EventArgs, RenderError};
+use crate::event::{DispatchEventError, EventArgs, NamedEventError, RenderError};
 use crate::frame::{AttributeValue, ComponentId, ComponentType, EventHandler, FrameKind, RenderFragment, RenderFrame};
 use crate::str::Str;
 
@@ -156,6 +156,35 @@ pub struct Batch {
     pub disposed_component_ids: Vec<ComponentId>,
     /// Event handler ids retired in this batch, in the order the diff met them.
     pub disposed_event_handler_ids: Vec<u64>,
+    /// Named events (`@formname`) added and removed by this batch, in the order the diff met
+    /// them. Not part of the batch's bytes: the renderer keeps its own record of them
+    /// ([`Renderer::find_named_event`]).
+    pub named_event_changes: Vec<NamedEventChange>,
+}
+
+/// Whether a named event was added or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedEventChangeType {
+    /// A named event frame was added (inserted, or matched at another index or with another name).
+    Added,
+    /// A named event frame was removed (or matched at another index or with another name).
+    Removed,
+}
+
+/// A change to a named event (Blazor's `NamedEventChange`): where its frame is in the
+/// component's tree (the new tree for an addition, the old one for a removal) and what it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedEventChange {
+    /// Added or removed.
+    pub change_type: NamedEventChangeType,
+    /// The component whose tree holds the frame.
+    pub component_id: ComponentId,
+    /// The index of the named event frame in that tree.
+    pub frame_index: usize,
+    /// The event type, e.g. `onsubmit`.
+    pub event_type: Str,
+    /// The name the application gave it.
+    pub assigned_name: Str,
 }
 
 impl Batch {
@@ -215,6 +244,7 @@ pub(crate) struct BatchBuilder {
     pub(crate) reference_frames: Vec<Frame<Str>>,
     pub(crate) disposed_component_ids: Vec<ComponentId>,
     pub(crate) disposed_event_handler_ids: Vec<u64>,
+    pub(crate) named_event_changes: Vec<NamedEventChange>,
     pub(crate) render_queue: VecDeque<ComponentId>,
     pub(crate) disposal_queue: VecDeque<ComponentId>,
     /// Emptied edit lists of recycled batches ([`Renderer::recycle_batch`]), for the next diffs.
@@ -224,12 +254,19 @@ pub(crate) struct BatchBuilder {
 }
 
 impl BatchBuilder {
-    /// `DisposeFramesInRange`: queue the child components and retire the event handler ids
-    /// found in the frames `start..end` of a tree, in order. Only the frames in the tree's
-    /// `disposables` list ([`Tree`]) can hold either, so only the list is looked at, from
-    /// `disposables[first]`, the first entry at or after `start`; returns the first entry after
-    /// the range.
-    pub(crate) fn dispose_frames(&mut self, disposables: &[Disposable], first: usize, end: usize) -> usize {
+    /// `DisposeFramesInRange`: queue the child components, retire the event handler ids and
+    /// remove the named events found in the frames `start..end` of `component_id`'s tree
+    /// `frames`, in order. Only the frames in the tree's `disposables` list ([`Tree`]) can hold
+    /// any of these, so only the list is looked at, from `disposables[first]`, the first entry at
+    /// or after `start`; returns the first entry after the range.
+    pub(crate) fn dispose_frames(
+        &mut self,
+        component_id: ComponentId,
+        frames: &[RenderFrame],
+        disposables: &[Disposable],
+        first: usize,
+        end: usize,
+    ) -> usize {
         let mut entry = first;
         while let Some(disposable) = disposables.get(entry) {
             if disposable.index >= end {
@@ -239,10 +276,39 @@ impl BatchBuilder {
                 Disposal::Component(component_id) => self.disposal_queue.push_back(component_id),
                 Disposal::EventHandler(id) if id > 0 => self.disposed_event_handler_ids.push(id),
                 Disposal::EventHandler(_) => {}
+                Disposal::NamedEvent => {
+                    self.named_event_change(NamedEventChangeType::Removed, component_id, frames, disposable.index)
+                }
             }
             entry += 1;
         }
         entry
+    }
+
+    /// Records that the named event frame `frames[index]` of `component_id`'s tree was added or removed.
+    #[cold]
+    pub(crate) fn named_event_change(
+        &mut self,
+        change_type: NamedEventChangeType,
+        component_id: ComponentId,
+        frames: &[RenderFrame],
+        index: usize,
+    ) {
+        if let Some((event_type, assigned_name)) = frames.get(index).and_then(|frame| match &frame.kind {
+            FrameKind::NamedEvent {
+                event_type,
+                assigned_name,
+            } => Some((event_type.clone(), assigned_name.clone())),
+            _ => None,
+        }) {
+            self.named_event_changes.push(NamedEventChange {
+                change_type,
+                component_id,
+                frame_index: index,
+                event_type,
+                assigned_name,
+            });
+        }
     }
 
     /// An empty edit list for a diff, reusing a recycled one's allocation if there is one.
@@ -263,6 +329,7 @@ impl BatchBuilder {
             reference_frames,
             disposed_component_ids,
             disposed_event_handler_ids,
+            named_event_changes: _,
         } = batch;
         for diff in updated_components.drain(..) {
             let mut edits = diff.edits;
@@ -283,6 +350,7 @@ impl BatchBuilder {
             reference_frames: std::mem::take(&mut self.reference_frames),
             disposed_component_ids: std::mem::take(&mut self.disposed_component_ids),
             disposed_event_handler_ids: std::mem::take(&mut self.disposed_event_handler_ids),
+            named_event_changes: std::mem::take(&mut self.named_event_changes),
         }
     }
 }
@@ -309,6 +377,8 @@ pub(crate) enum Disposal {
     EventHandler(u64),
     /// A child component, and its id.
     Component(ComponentId),
+    /// A named event frame.
+    NamedEvent,
 }
 
 impl Tree {
@@ -324,6 +394,7 @@ impl Tree {
             disposable.what = match &self.frames[disposable.index].kind {
                 FrameKind::Component { component_id, .. } => Disposal::Component(*component_id),
                 FrameKind::Attribute { event_handler_id, .. } => Disposal::EventHandler(*event_handler_id),
+                FrameKind::NamedEvent { .. } => Disposal::NamedEvent,
                 _ => Disposal::EventHandler(0),
             };
         }
@@ -380,6 +451,8 @@ pub struct Renderer {
     defer_retirement: bool,
     batches_produced: u64,
     pending_retirements: VecDeque<(u64, Vec<u64>)>,
+    /// The live named events: (component id, frame index) → (event type, assigned name).
+    named_events: FxHashMap<(ComponentId, usize), (Str, Str)>,
 }
 
 impl Default for Renderer {
@@ -403,6 +476,7 @@ impl Renderer {
             defer_retirement: false,
             batches_produced: 0,
             pending_retirements: VecDeque::new(),
+            named_events: FxHashMap::default(),
         }
     }
 
@@ -667,6 +741,9 @@ impl Renderer {
         }
         let batch = self.batch.take_batch();
         self.batches_produced += 1;
+        if !batch.named_event_changes.is_empty() {
+            self.track_named_events(&batch.named_event_changes);
+        }
         if self.defer_retirement {
             self.pending_retirements
                 .push_back((self.batches_produced, batch.disposed_event_handler_ids.clone()));
@@ -674,6 +751,74 @@ impl Renderer {
             self.retire_event_handler_ids(&batch.disposed_event_handler_ids);
         }
         Ok(Some(batch))
+    }
+
+    /// Applies a batch's named event changes to the record of live named events: removals
+    /// first, then additions (as ASP.NET Core's endpoint renderer does), so that a frame that
+    /// moved within a batch is found at its new index.
+    fn track_named_events(&mut self, changes: &[NamedEventChange]) {
+        for change in changes {
+            if change.change_type == NamedEventChangeType::Removed {
+                self.named_events.remove(&(change.component_id, change.frame_index));
+            }
+        }
+        for change in changes {
+            if change.change_type == NamedEventChangeType::Added {
+                let location = (change.component_id, change.frame_index);
+                let named = (change.event_type.clone(), change.assigned_name.clone());
+                self.named_events.insert(location, named);
+            }
+        }
+    }
+
+    /// The event handler id that the named event `assigned_name` of type `event_type` (e.g.
+    /// `onsubmit`, as `@formname` names a form's submit event) dispatches to: the id of the
+    /// attribute of that event type on the element holding the named event frame, or `None` if
+    /// the element has no such handler (Blazor then dispatches nothing).
+    ///
+    // RT-1.8
+    /// rule: a name that no live named event of that type has, or that more than one has, is an
+    /// error (ASP.NET Core answers a form post naming it with 400 Bad Request, and throws,
+    /// respectively). The handler is the element's attribute whose name equals the event type
+    /// ignoring ASCII case and that has an event handler id.
+    pub fn find_named_event(&self, event_type: &str, assigned_name: &str) -> Result<Option<u64>, NamedEventError> {
+        let mut locations: Vec<(ComponentId, usize)> = self
+            .named_events
+            .iter()
+            .filter(|(_, (kind, name))| &**kind == event_type && &**name == assigned_name)
+            .map(|(&location, _)| location)
+            .collect();
+        locations.sort_unstable();
+        let (component_id, frame_index) = match locations[..] {
+            [] => {
+                return Err(NamedEventError::NotFound {
+                    event_type: event_type.to_owned(),
+                    assigned_name: assigned_name.to_owned(),
+                });
+            }
+            [location] => location,
+            _ => {
+                return Err(NamedEventError::Ambiguous {
+                    event_type: event_type.to_owned(),
+                    assigned_name: assigned_name.to_owned(),
+                    component_ids: locations.iter().map(|&(component_id, _)| component_id).collect(),
+                });
+            }
+        };
+        let frames = self.current_render_tree(component_id).unwrap_or_default();
+        // Back from the named event frame to its element: the element's attributes come first.
+        for frame in frames[..frame_index.min(frames.len())].iter().rev() {
+            match &frame.kind {
+                FrameKind::Attribute {
+                    name, event_handler_id, ..
+                } if *event_handler_id > 0 && name.eq_ignore_ascii_case(event_type) => {
+                    return Ok(Some(*event_handler_id));
+                }
+                FrameKind::Element { .. } => break,
+                _ => {}
+            }
+        }
+        Ok(None)
     }
 
     fn check_not_faulted(&self) -> Result<(), RenderError> {
@@ -779,7 +924,8 @@ impl Renderer {
                 continue;
             };
             let tree = &state.current_tree;
-            self.batch.dispose_frames(&tree.disposables, 0, tree.frames.len());
+            self.batch
+                .dispose_frames(component_id, &tree.frames, &tree.disposables, 0, tree.frames.len());
             drop(state);
             self.batch.disposed_component_ids.push(component_id);
         }

@@ -7,6 +7,9 @@ use brasa_protocol::render_batch::{Edit, Frame};
 
 use crate::*;
 
+/// Named events, field info and `AddMultipleAttributes`.
+mod features;
+
 /// A root whose render is a closure over its `state`.
 struct Root<S: Send + Sync + 'static> {
     state: S,

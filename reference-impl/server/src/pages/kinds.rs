@@ -196,9 +196,9 @@ impl Component for Kinds {
         b.add_attribute(69, "id", "named");
         b.add_attribute(70, "onsubmit", EventHandler::new(Kinds::tick));
         // `@formname="named-form"` compiles to `AddNamedEvent("onsubmit", "named-form")` here,
-        // after the attributes: a NamedEvent frame (type 10, no sequence number), which the
-        // batch carries with zero data. brasa-render has no such frame kind yet, so it is
-        // missing here (the document is the same; the form's subtree is one frame shorter).
+        // after the attributes: a NamedEvent frame (type 10, sequence 0), which the batch
+        // carries with zero data.
+        b.add_named_event("onsubmit", "named-form");
         b.add_markup_content(71, "<button type=\"submit\" id=\"named-submit\">named</button>");
         b.close_element();
         error_ui(b, 76);
@@ -305,6 +305,19 @@ mod tests {
             "<!--!--><button type=\"submit\" id=\"named-submit\">named</button>"
         );
         page.handler("named", "submit");
+        // The form's subtree: itself, id, onsubmit, the named event (no data), the button markup.
+        let form = frames
+            .iter()
+            .position(|f| matches!(f, Frame::Element { name, .. } if name == "form"))
+            .expect("the form");
+        assert_eq!(
+            frames[form],
+            Frame::Element {
+                subtree_length: 5,
+                name: "form".into()
+            }
+        );
+        assert_eq!(frames[form + 3], Frame::NamedEvent);
     }
 
     #[test]
@@ -412,6 +425,11 @@ mod tests {
         assert!(dispatch.default_prevented);
         assert_eq!(dispatch.handlers, [(form, submit)]);
         page.element("named-submit");
+        // The renderer knows the form by its name, and finds the same handler.
+        assert_eq!(
+            page.renderer.find_named_event("onsubmit", "named-form"),
+            Ok(Some(submit))
+        );
         assert!(page.dispatch(submit, &EventArgs::Empty));
         assert_eq!(page.inner("tick"), "Tick 1");
         assert_eq!(state(&page).ticks, 1);
