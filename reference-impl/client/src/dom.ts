@@ -20,6 +20,7 @@ export class Applier {
   handlers = new Map<string, { el: any; ev: string }>();
   private listening = new Set<string>();
   private gone = new Set<number>();
+  private parsed = new Map<string, DocumentFragment>();
   constructor(public doc: Document, public onEvent?: EventSink) {}
 
   // Attach root component `id` to a container: a comment marker (Blazor Web; `end` is the node
@@ -72,21 +73,29 @@ export class Applier {
   private edits(container: any, componentId: number, edits: Edit[], frames: Frame[]) {
     let parent = container;
     let perm: [number, number][] | null = null;
-    for (const e of edits as any[]) {
-      const kids = lg(parent).c;
+    for (let x = 0; x < edits.length; x++) {
+      const e: any = edits[x], kids = lg(parent).c;
       const t = e.type, i = e.siblingIndex;
       const child = kids[i];
       if (i !== undefined && t != "prependFrame" && t != "permutationListEntry" && i >= kids.length)
         fail("edit/sibling_index_out_of_range", t == "stepIn" ? "ED-2.3" : "ED-2.4");
-      const element = () => { if (!isElement(child)) fail("edit/not_an_element", t == "stepIn" ? "ED-2.3" : t == "setAttribute" ? "ED-2.7" : "ED-2.8"); return child; };
+      if ((t == "stepIn" || t == "setAttribute" || t == "removeAttribute") && !isElement(child))
+        fail("edit/not_an_element", t == "stepIn" ? "ED-2.3" : t == "setAttribute" ? "ED-2.7" : "ED-2.8");
       switch (t) {
         case "prependFrame":
           if (i > kids.length) fail("edit/insertion_index_out_of_range", "ED-2.4");
           this.insertFrame(parent, i, frames, e.referenceFrameIndex, componentId);
           break;
-        case "removeFrame": removeChild(parent, i); break;
-        case "setAttribute": { const f = frames[e.referenceFrameIndex]; this.attr(element(), f.name!, f.value ?? null, f.eventHandlerId); break; }
-        case "removeAttribute": this.attr(element(), e.name, null); break;
+        case "removeFrame": {
+          // A run that removes every child from i on (a clear, the old rows of a replace) at once.
+          let k = x + 1;
+          while (k < edits.length && edits[k].type == t && (edits[k] as any).siblingIndex == i) k++;
+          if (k - x > 1 && i + k - x == kids.length) { removeTail(parent, i); x = k - 1; }
+          else removeChild(parent, i);
+          break;
+        }
+        case "setAttribute": { const f = frames[e.referenceFrameIndex]; this.attr(child, f.name!, f.value ?? null, f.eventHandlerId); break; }
+        case "removeAttribute": this.attr(child, e.name, null); break;
         case "updateText":
           if (!child || child.nodeType != 3) fail("edit/not_a_text", "ED-2.9");
           child.data = frames[e.referenceFrameIndex].content; break;
@@ -95,7 +104,7 @@ export class Applier {
           removeChild(parent, i);
           this.insertFrame(parent, i, frames, e.referenceFrameIndex, componentId);
           break;
-        case "stepIn": parent = element(); break;
+        case "stepIn": parent = child; break;
         case "stepOut": parent = lg(parent).p; break;
         case "permutationListEntry":
           if (i >= kids.length || e.moveToSiblingIndex >= kids.length) fail("edit/permutation_index_out_of_range", "ED-2.11");
@@ -112,12 +121,12 @@ export class Applier {
 
   // Inserts frame `fi` (with its subtree) as logical child `index` of `parent`; returns how many
   // logical children it inserted (ED-3.x).
-  private insertFrame(parent: any, index: number, frames: Frame[], fi: number, cid: number): number {
+  // `ns`: whether `parent`'s DOM host takes SVG children (computed when not given).
+  private insertFrame(parent: any, index: number, frames: Frame[], fi: number, cid: number, ns?: boolean): number {
     const f = frames[fi], doc = this.doc;
     switch (f.type) {
       case "element": {
-        const host = domElement(parent);
-        const svg = f.name == "svg" || (host && host.namespaceURI == SVG && host.localName != "foreignObject");
+        const svg = f.name == "svg" || (ns ?? svgHost(parent)), kids = svg && f.name != "foreignObject";
         let el: any;
         try { el = svg ? doc.createElementNS(SVG, f.name!) : doc.createElement(f.name!); }
         catch { fail("edit/invalid_element_name", "ED-3.1"); }
@@ -128,14 +137,15 @@ export class Applier {
           const a = frames[j];
           this.attr(el, a.name!, a.value ?? null, a.eventHandlerId);
         }
-        insertChild(parent, index, el);
+        // The subtree is built detached and inserted once.
         for (; j < end; j += frames[j].subtreeLength || 1) {
           const c = frames[j];
           if (c.type == "elementReferenceCapture") this.attr(el, "_bl_" + c.id, "");
-          else n += this.insertFrame(el, n, frames, j, cid);
+          else n += this.insertFrame(el, n, frames, j, cid, kids);
         }
         if (el._v !== undefined) setValue(el, el._v);
-        if (el.localName == "option") optionInserted(el);
+        insertChild(parent, index, el);
+        if (f.name!.length == 6 && el.localName == "option") optionInserted(el);
         return 1;
       }
       case "text": insertChild(parent, index, doc.createTextNode(f.content!)); return 1;
@@ -150,19 +160,30 @@ export class Applier {
       case "region": {
         let n = 0;
         for (let j = fi + 1, end = fi + f.subtreeLength!; j < end; j += frames[j].subtreeLength || 1)
-          n += this.insertFrame(parent, index + n, frames, j, cid);
+          n += this.insertFrame(parent, index + n, frames, j, cid, ns);
         return n;
       }
       case "markup": {
-        const c = doc.createComment("!");
-        lg(c).k = 1;
+        // Text without markup is one text node; other markup is parsed once per content and
+        // namespace, then cloned. The container and its nodes go in together.
+        const c = doc.createComment("!"), l = lg(c), html = f.content || " ";
+        l.k = 1;
+        if (!/[<&\r\0]/.test(html)) l.c = [doc.createTextNode(html)];
+        else {
+          const svg = ns ?? svgHost(parent), key = (svg ? "s" : "h") + html, cache = this.parsed;
+          let frag = cache.get(key);
+          if (!frag) {
+            const holder: any = svg ? doc.createElementNS(SVG, "g") : doc.createElement("template");
+            holder.innerHTML = html;
+            frag = holder.content || doc.createDocumentFragment();
+            if (svg) while (holder.firstChild) frag!.appendChild(holder.firstChild);
+            if (cache.size > 999) cache.clear();
+            cache.set(key, frag!);
+          }
+          l.c = Array.from(doc.importNode(frag!, true).childNodes);
+        }
+        for (const node of l.c) node._l = { p: c, c: NONE };
         insertChild(parent, index, c);
-        const host = domElement(parent);
-        const holder: any = host && host.namespaceURI == SVG && host.localName != "foreignObject"
-          ? doc.createElementNS(SVG, "g") : doc.createElement("template");
-        holder.innerHTML = f.content || " ";
-        const nodes = Array.from<Node>((holder.content || holder).childNodes);
-        nodes.forEach((node, k) => insertChild(c, k, node));
         return 1;
       }
       case "namedEvent": return 0;
@@ -184,23 +205,22 @@ export class Applier {
       this.listen(ev);
       return;
     }
-    const html = el.namespaceURI != SVG, tag = el.localName;
-    if (name == "value" && html && (tag == "input" || tag == "select" || tag == "textarea")) {
+    // Only value and checked need the element's namespace and tag (read from the DOM).
+    const v = name == "value", html = (v || name == "checked") && el.namespaceURI != SVG, tag = html && el.localName;
+    if (v && html && (tag == "input" || tag == "select" || tag == "textarea")) {
       el._v = value;
       setValue(el, value);
-    } else if (name == "checked" && html && tag == "input") {
+    } else if (html && !v && tag == "input") {
       el.checked = value !== null;
     } else if (name.startsWith("__internal_")) {
       const m = /^__internal_(stopPropagation|preventDefault)_(.*)$/.exec(name);
       if (!m) fail("edit/unsupported_internal_attribute", "ED-4.4");
       if (!m![2].startsWith("on")) fail("edit/event_name_without_on_prefix", "ED-4.4");
       (el._f ||= {})[m![1][0] + m![2].slice(2)] = value !== null;
-    } else if (value === null) {
-      el.removeAttribute(name);
-      if (tag == "option" && name == "value") optionInserted(el);
     } else {
-      try { el.setAttribute(name, value); } catch { fail("edit/invalid_attribute_name", "ED-4.5"); }
-      if (tag == "option" && name == "value") optionInserted(el);
+      if (value === null) el.removeAttribute(name);
+      else try { el.setAttribute(name, value); } catch { fail("edit/invalid_attribute_name", "ED-4.5"); }
+      if (v && tag == "option") optionInserted(el);
     }
   }
 
@@ -226,6 +246,9 @@ const NON_BUBBLING = new Set(("abort blur cancel canplay canplaythrough change c
 const MOUSE = new Set(["click", "dblclick", "mousedown", "mousemove", "mouseup"]);
 const isElement = (n: any) => n && n.nodeType == 1 && !lg(n).k;
 const domElement = (n: any): Element | null => (lg(n).k ? n.parentNode : n);
+const svgHost = (n: any) => { const h: any = domElement(n); return !!h && h.namespaceURI == SVG && h.localName != "foreignObject"; };
+// The children of a text or comment node that is no container: none, ever.
+const NONE: any[] = Object.freeze([]) as any;
 
 function attached(n: any): boolean {
   for (; n; n = lg(n).p) if (lg(n).r) return true;
@@ -249,11 +272,25 @@ function appendPoint(parent: any): [Node, Node | null] {
 }
 
 function insertChild(parent: any, index: number, child: any) {
-  const kids = lg(parent).c;
-  const [dom, ref] = index < kids.length ? [kids[index].parentNode, kids[index]] : appendPoint(parent);
-  for (const n of range(child)) dom.insertBefore(n, ref);
-  kids.splice(index, 0, child);
-  lg(child).p = parent;
+  const l = lg(parent), kids = l.c, at = index < kids.length;
+  let dom = parent, ref = null;
+  if (at) dom = (ref = kids[index]).parentNode;
+  else if (l.k) [dom, ref] = appendPoint(parent);
+  const cl = child._l;
+  if (cl && cl.k) for (const n of range(child)) dom.insertBefore(n, ref);
+  else dom.insertBefore(child, ref);
+  if (at) kids.splice(index, 0, child); else kids.push(child);
+  if (cl) cl.p = parent;
+  else child._l = { p: parent, c: child.nodeType == 1 ? [] : NONE };
+}
+
+// Removes logical children index… of `parent`; with nothing else in the element, in one step.
+function removeTail(parent: any, index: number) {
+  const l = lg(parent), gone = l.c.splice(index);
+  let count = 0;
+  for (const c of gone) { count += lg(c).k ? range(c).length : 1; lg(c).p = null; }
+  if (!index && !l.k && parent.childNodes.length == count) parent.textContent = "";
+  else for (const c of gone) for (const n of range(c)) n.parentNode && n.parentNode.removeChild(n);
 }
 
 function removeChild(parent: any, index: number) {

@@ -3,42 +3,36 @@
 
 export function encode(value: unknown): Uint8Array {
   const out: number[] = [];
-  const u = (n: number, bytes: number) => { for (let i = bytes - 1; i >= 0; i--) out.push((n / 2 ** (8 * i)) & 255); };
+  // `tag`, then n big-endian in `bytes` bytes.
+  const u = (tag: number, n: number, bytes: number) => { out.push(tag); for (let i = bytes - 1; i >= 0; i--) out.push((n / 2 ** (8 * i)) & 255); };
+  // A length header: fixed form under `fix`, then 8-bit (when t8), 16-bit (t16) and 32-bit (t16 + 1).
+  const len = (n: number, base: number, fix: number, t8: number, t16: number) =>
+    n < fix ? out.push(base | n) : t8 && n < 256 ? out.push(t8, n) : n < 65536 ? u(t16, n, 2) : u(t16 + 1, n, 4);
+  const eight = (tag: number, set: (d: DataView) => void) => { const d = new DataView(new ArrayBuffer(8)); set(d); out.push(tag, ...new Uint8Array(d.buffer)); };
   const write = (v: any) => {
     if (v == null) out.push(0xc0);
-    else if (v === false) out.push(0xc2);
-    else if (v === true) out.push(0xc3);
+    else if (typeof v == "boolean") out.push(v ? 0xc3 : 0xc2);
     else if (typeof v == "number") {
-      if (Number.isInteger(v) && Math.abs(v) <= 0xffffffff) {
-        if (v >= 0) {
-          if (v < 128) out.push(v);
-          else if (v < 256) out.push(0xcc, v);
-          else if (v < 65536) { out.push(0xcd); u(v, 2); }
-          else { out.push(0xce); u(v, 4); }
-        } else if (v >= -32) out.push(v & 255);
-        else if (v >= -128) out.push(0xd0, v & 255);
-        else if (v >= -32768) { out.push(0xd1); u(v & 0xffff, 2); }
-        else if (v >= -2147483648) { out.push(0xd2); u(v >>> 0, 4); }
-        else { const b = new DataView(new ArrayBuffer(8)); b.setBigInt64(0, BigInt(v)); out.push(0xd3, ...new Uint8Array(b.buffer)); }
-      } else { const b = new DataView(new ArrayBuffer(8)); b.setFloat64(0, v); out.push(0xcb, ...new Uint8Array(b.buffer)); }
+      if (!Number.isInteger(v) || Math.abs(v) > 0xffffffff) eight(0xcb, (d) => d.setFloat64(0, v));
+      else if (v >= 0) v < 128 ? out.push(v) : v < 256 ? out.push(0xcc, v) : v < 65536 ? u(0xcd, v, 2) : u(0xce, v, 4);
+      else if (v >= -32) out.push(v & 255);
+      else if (v >= -128) out.push(0xd0, v & 255);
+      else if (v >= -32768) u(0xd1, v & 0xffff, 2);
+      else if (v >= -2147483648) u(0xd2, v >>> 0, 4);
+      else eight(0xd3, (d) => d.setBigInt64(0, BigInt(v)));
     } else if (typeof v == "string") {
-      const b = new TextEncoder().encode(v), n = b.length;
-      if (n < 32) out.push(0xa0 | n);
-      else if (n < 256) out.push(0xd9, n);
-      else if (n < 65536) { out.push(0xda); u(n, 2); }
-      else { out.push(0xdb); u(n, 4); }
+      const b = new TextEncoder().encode(v);
+      len(b.length, 0xa0, 32, 0xd9, 0xda);
       for (const x of b) out.push(x);
     } else if (v instanceof Uint8Array) {
-      const n = v.length;
-      if (n < 256) out.push(0xc4, n); else if (n < 65536) { out.push(0xc5); u(n, 2); } else { out.push(0xc6); u(n, 4); }
+      len(v.length, 0, 0, 0xc4, 0xc5);
       for (const x of v) out.push(x);
     } else if (Array.isArray(v)) {
-      const n = v.length;
-      if (n < 16) out.push(0x90 | n); else if (n < 65536) { out.push(0xdc); u(n, 2); } else { out.push(0xdd); u(n, 4); }
+      len(v.length, 0x90, 16, 0, 0xdc);
       v.forEach(write);
     } else {
-      const keys = Object.keys(v), n = keys.length;
-      if (n < 16) out.push(0x80 | n); else if (n < 65536) { out.push(0xde); u(n, 2); } else { out.push(0xdf); u(n, 4); }
+      const keys = Object.keys(v);
+      len(keys.length, 0x80, 16, 0, 0xde);
       for (const k of keys) { write(k); write(v[k]); }
     }
   };

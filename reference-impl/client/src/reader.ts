@@ -46,7 +46,7 @@ export const EDIT_TYPES = ["", "prependFrame", "removeFrame", "setAttribute", "r
 export const FRAME_TYPES = ["", "element", "text", "attribute", "component", "region", "elementReferenceCapture",
   "componentReferenceCapture", "markup", "componentRenderMode", "namedEvent"];
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }), latin1 = new TextDecoder("latin1");
 const WS = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
 // Dedup modes (RB-5.6): 0 always, 1 if empty, 2 if whitespace-only, 3 never.
@@ -91,8 +91,9 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
   const stringCount = tableBytes / 4;
   if (stringCount > limits.strings) fail("limit_exceeded", spAt, "RB-1.5");
 
-  // String entries (RB-5.1 … RB-5.4).
-  const strings: string[] = [];
+  // String entries (RB-5.1 … RB-5.4). ASCII strings are slices of one decode of the region.
+  const strings: string[] = [], sizes = new Int32Array(stringCount);
+  const ascii = stringCount ? latin1.decode(input.subarray(stringData, spAt)) : "";
   let cursor = stringData;
   for (let index = 0; index < stringCount; index++) {
     const entry = spAt + 4 * index;
@@ -113,13 +114,20 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     const start = cursor + used;
     if (value > spAt - start) fail("truncated", start, "RB-5.1");
     if (value > limits.stringBytes) fail("limit_exceeded", cursor, "RB-1.5");
-    const bytes = input.subarray(start, start + value);
-    try {
-      strings.push(utf8.decode(bytes));
-    } catch {
-      fail("invalid_utf8", start + validUpTo(bytes), "RB-5.3");
+    const stop = start + value;
+    let k = start;
+    while (k < stop && input[k] < 128) k++;
+    if (k == stop) strings.push(ascii.slice(start - stringData, stop - stringData));
+    else {
+      const bytes = input.subarray(start, stop);
+      try {
+        strings.push(utf8.decode(bytes));
+      } catch {
+        fail("invalid_utf8", start + validUpTo(bytes), "RB-5.3");
+      }
     }
-    cursor = start + value;
+    sizes[index] = value;
+    cursor = stop;
   }
   placed(cursor, spAt, len - 4);
 
@@ -134,7 +142,7 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     }
     if (index < 0 || index >= stringCount) fail("string_index_out_of_range", offset, "RB-5.5");
     const text = strings[index];
-    expanded += utf8Length(text);
+    expanded += sizes[index];
     if (expanded > limits.referencedStringBytes) fail("limit_exceeded", offset, "RB-1.5");
     const shareable = mode == 0 || (mode == 1 && !text) || (mode == 2 && WS.test(text));
     if (index == nextNew) {
@@ -194,12 +202,12 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
         if (!inPerm) fail("malformed_permutation_list", at, "RB-2.9");
         inPerm = false;
       }
-      edits.push(
-        t == 7 || t == 10 ? { type } :
-        t == 2 || t == 6 ? { type, siblingIndex: sib } :
-        t == 4 ? { type, siblingIndex: sib, name: removed! } :
-        t == 9 ? { type, siblingIndex: sib, moveToSiblingIndex: slot } :
-        { type, siblingIndex: sib, referenceFrameIndex: slot });
+      // One object shape for every edit (and one for every frame): monomorphic property reads.
+      edits.push({
+        type, siblingIndex: t == 7 || t == 10 ? undefined : sib,
+        referenceFrameIndex: t == 1 || t == 3 || t == 5 || t == 8 ? slot : undefined,
+        name: removed ?? undefined, moveToSiblingIndex: t == 9 ? slot : undefined,
+      } as Edit);
     }
     const editsEnd = start + 16 * editCount;
     if (inPerm) fail("malformed_permutation_list", editsEnd, "RB-2.9");
@@ -210,6 +218,7 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
   placed(cursor, diffTable, len - 20);
 
   // Reference frames (RB-3.x).
+  const pad = (v: number, o: number) => { if (v) fail("unused_field_set", o, "RB-3.4"); };
   const referenceFrames: Frame[] = [];
   const open: { end: number; kind: number; hasChild: boolean }[] = [];
   for (let index = 0; index < frameCount; index++) {
@@ -218,9 +227,8 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     if (t < 1 || t > 10) fail("unknown_frame_type", at, "RB-3.2");
     while (open.length && open[open.length - 1].end <= index) open.pop();
     const parent = open[open.length - 1];
-    const pad = (v: number, o: number) => { if (v) fail("unused_field_set", o, "RB-3.4"); };
     const type = FRAME_TYPES[t];
-    let frame: Frame;
+    let subtreeLength, name, value, eventHandlerId, componentId, content, id;
     if (t == 1 || t == 4 || t == 5) {
       const max = (parent ? parent.end : frameCount) - index;
       if (a < 1 || a > max) fail("subtree_out_of_bounds", at + 4, "RB-3.5");
@@ -228,26 +236,27 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
         open.push({ end: index + a, kind: t, hasChild: false });
         if (open.length > limits.depth) fail("limit_exceeded", at, "RB-1.5");
       }
-      if (t == 1) frame = { type, subtreeLength: a, name: str(b, at + 8, false, 0)! };
+      subtreeLength = a;
+      if (t == 1) name = str(b, at + 8, false, 0)!;
       else if (t == 4) {
         if (b < 0) fail("negative_value", at + 8, "RB-3.7");
-        frame = { type, subtreeLength: a, componentId: b };
-      } else { pad(b, at + 8); frame = { type, subtreeLength: a }; }
+        componentId = b;
+      } else pad(b, at + 8);
       pad(c, at + 12); pad(d, at + 16);
     } else if (t == 3) {
-      const name = str(a, at + 4, false, 0)!;
-      const handler = u64(at + 12);
+      name = str(a, at + 4, false, 0)!;
+      const handler = c || d ? u64(at + 12) : 0;
       if (handler && b != -1) fail("handler_with_value", at + 8, "RB-3.6");
-      frame = { type, name, value: str(b, at + 8, true, 1) };
-      if (handler) frame.eventHandlerId = handler;
+      value = str(b, at + 8, true, 1);
+      if (handler) eventHandlerId = handler as bigint;
     } else if (t == 2 || t == 8 || t == 6) {
       const s = str(a, at + 4, false, t == 2 ? 2 : 3)!;
-      frame = t == 6 ? { type, id: s } : { type, content: s };
+      if (t == 6) id = s; else content = s;
       pad(b, at + 8); pad(c, at + 12); pad(d, at + 16);
     } else {
       pad(a, at + 4); pad(b, at + 8); pad(c, at + 12); pad(d, at + 16);
-      frame = { type };
     }
+    const frame: Frame = { type, subtreeLength, name, value, eventHandlerId, componentId, content, id };
     if (parent) {
       if (t == 3) {
         if (parent.hasChild || parent.kind == 5) fail("misplaced_attribute", at, "RB-3.10");
@@ -271,15 +280,6 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
   }
   if (nextNew != stringCount) fail("non_canonical_strings", spAt + 4 * nextNew, "RB-5.8");
   return { updatedComponents, referenceFrames, disposedComponentIds, disposedEventHandlerIds };
-}
-
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2;
-  }
-  return n;
 }
 
 // Length of the longest well-formed UTF-8 prefix (for the offset of an invalid_utf8 error).
