@@ -53,6 +53,12 @@ pub enum BuildError {
         /// The event type.
         event_type: String,
     },
+    /// `set_updates_attribute_name` not right after an attribute frame.
+    #[error("the attribute an event updates ({name:?}) can only be given right after an attribute")]
+    MisplacedUpdatesAttributeName {
+        /// The attribute name given.
+        name: String,
+    },
     /// The render ended with frames still open.
     #[error("the render left a {0:?} frame unclosed")]
     Unclosed(FrameType),
@@ -71,6 +77,8 @@ pub struct RenderTreeBuilder<'a> {
     frames: &'a mut Vec<RenderFrame>,
     /// The renderer's list of the frames a disposal looks at ([`Tree`]).
     disposables: Option<&'a mut Vec<Disposable>>,
+    /// The renderer's list of the event handler attributes that update another attribute ([`Tree`]).
+    updates_attribute_names: Option<&'a mut Vec<(usize, Str)>>,
     open: Vec<usize>,
     last_non_attribute: Option<FrameType>,
     receiver: ComponentId,
@@ -84,6 +92,7 @@ impl<'a> RenderTreeBuilder<'a> {
         RenderTreeBuilder {
             frames,
             disposables: None,
+            updates_attribute_names: None,
             open: Vec::new(),
             last_non_attribute: None,
             receiver,
@@ -97,6 +106,7 @@ impl<'a> RenderTreeBuilder<'a> {
         RenderTreeBuilder {
             frames: &mut tree.frames,
             disposables: Some(&mut tree.disposables),
+            updates_attribute_names: Some(&mut tree.updates_attribute_names),
             open: Vec::new(),
             last_non_attribute: None,
             receiver,
@@ -288,6 +298,33 @@ impl<'a> RenderTreeBuilder<'a> {
         // (After the frame: nothing that may allocate comes between building it and storing it.)
         if is_event_handler {
             self.note_disposable(index, Disposal::EventHandler(0));
+        }
+    }
+
+    /// `SetUpdatesAttributeName`: the attribute just added is an event handler whose event
+    /// updates the element's attribute `name` in the browser (`@bind` writes `value`, or
+    /// `checked` for a checkbox). When the browser reports that event with the field's new value,
+    /// the renderer first writes that value into the attribute (see
+    /// [`crate::Renderer::dispatch_event_with_field_info`]), so that the next render does not send
+    /// it back. Only a renderer's trees keep this; a builder made with [`Self::new`] ignores it.
+    ///
+    // RT-3.4
+    /// rule: it applies to the frame written last, which must be an attribute.
+    pub fn set_updates_attribute_name(&mut self, name: impl Into<Str>) {
+        let name = name.into();
+        let Some(index) = self.frames.len().checked_sub(1) else {
+            self.fail(BuildError::MisplacedUpdatesAttributeName { name: name.to_string() });
+            return;
+        };
+        if !matches!(self.frames[index].kind, FrameKind::Attribute { .. }) {
+            self.fail(BuildError::MisplacedUpdatesAttributeName { name: name.to_string() });
+            return;
+        }
+        if let Some(list) = &mut self.updates_attribute_names {
+            match list.last_mut() {
+                Some((last, slot)) if *last == index => *slot = name,
+                _ => list.push((index, name)),
+            }
         }
     }
 

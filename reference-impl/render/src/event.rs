@@ -54,6 +54,16 @@ impl EventArgs {
     }
 }
 
+/// The state of the form field an event happened on, as the browser reports it with the event
+/// (the event descriptor's `eventFieldInfo`, Blazor's `EventFieldInfo`), for two-way binding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventFieldInfo {
+    /// The component whose render tree holds the field's element.
+    pub component_id: ComponentId,
+    /// The field's value: its `value`, or a checkbox's `checked` state.
+    pub field_value: ChangeValue,
+}
+
 /// Why a render failed. Like a Blazor circuit after an unhandled rendering exception, the
 /// renderer is faulted afterwards and refuses further work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -24,7 +24,7 @@ mod str;
 
 pub use builder::{BuildError, RenderTreeBuilder};
 pub use cases::{CaseError, render_tree_sequence};
-pub use event::{ChangeValue, DispatchEventError, EventArgs, NamedEventError, RenderError};
+pub use event::{ChangeValue, DispatchEventError, EventArgs, EventFieldInfo, NamedEventError, RenderError};
 pub use frame::{
     AttributeValue, ComponentId, ComponentType, ElementReference, EventHandler, ImmutableValue, Key, RenderFragment,
     RenderFrame,

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use crate::bindings::{EventBinding, EventBindings};
 use crate::builder::RenderTreeBuilder;
 use crate::diff::{DiffBuilder, IntKey};
-use crate::event::{DispatchEventError, EventArgs, NamedEventError, RenderError};
+use crate::event::{ChangeValue, DispatchEventError, EventArgs, EventFieldInfo, NamedEventError, RenderError};
 use crate::frame::{AttributeValue, ComponentId, ComponentType, EventHandler, FrameKind, RenderFragment, RenderFrame};
 use crate::str::Str;
 
@@ -362,6 +362,9 @@ impl BatchBuilder {
 pub(crate) struct Tree {
     pub(crate) frames: Vec<RenderFrame>,
     pub(crate) disposables: Vec<Disposable>,
+    /// The event handler attributes given an attribute they update
+    /// ([`RenderTreeBuilder::set_updates_attribute_name`]): (frame index, attribute name), in order.
+    pub(crate) updates_attribute_names: Vec<(usize, Str)>,
 }
 
 /// A frame a disposal looks at: `frames[index]`, and its id once the diff has given it one.
@@ -386,6 +389,100 @@ impl Tree {
     pub(crate) fn clear(&mut self) {
         self.frames.clear();
         self.disposables.clear();
+        self.updates_attribute_names.clear();
+    }
+
+    /// `RenderTreeUpdater.UpdateToMatchClientState`: writes `value`, the browser's state of a
+    /// form field, into the attribute that the handler with this event handler id updates, on
+    /// its element; returns where a frame was inserted, if one was.
+    ///
+    // RT-3.4
+    /// rule: the handler's attribute is the first in the tree with that id, its element the
+    /// closest element frame before it. If the handler names no attribute it updates, nothing
+    /// changes. The element's attribute of that name (ordinal) gets the value; if it has none,
+    /// a new attribute frame with the system sequence number (`int.MinValue`) is inserted as the
+    /// element's first attribute, unless the value is `false` (which writes no attribute), and the
+    /// subtree lengths of the elements and regions containing it grow by one.
+    fn update_to_match_client_state(&mut self, event_handler_id: u64, value: &ChangeValue) -> Option<usize> {
+        let mut element = None;
+        let mut handler = None;
+        for (index, frame) in self.frames.iter().enumerate() {
+            match &frame.kind {
+                FrameKind::Element { .. } => element = Some(index),
+                FrameKind::Attribute {
+                    event_handler_id: id, ..
+                } if *id == event_handler_id => {
+                    handler = Some(index);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let handler = handler?;
+        let position = self
+            .updates_attribute_names
+            .binary_search_by_key(&handler, |(index, _)| *index);
+        let name = self.updates_attribute_names[position.ok()?].1.clone();
+        let element = element.filter(|_| !name.is_empty())?;
+        let value = match value {
+            ChangeValue::String(text) => AttributeValue::String(Str::from(text.clone())),
+            ChangeValue::Bool(flag) => AttributeValue::Bool(*flag),
+        };
+        let end = element + self.frames[element].subtree_length() as usize;
+        for frame in &mut self.frames[element + 1..end] {
+            match &mut frame.kind {
+                FrameKind::Attribute {
+                    name: existing,
+                    value: slot,
+                    ..
+                } => {
+                    if *existing == name {
+                        *slot = value;
+                        return None;
+                    }
+                }
+                _ => break,
+            }
+        }
+        if matches!(value, AttributeValue::Bool(false)) {
+            return None;
+        }
+        let at = element + 1;
+        let frame = RenderFrame {
+            sequence: i64::from(i32::MIN),
+            kind: FrameKind::Attribute {
+                name,
+                value,
+                event_handler_id: 0,
+            },
+        };
+        self.frames.insert(at, frame);
+        for (index, frame) in self.frames[..=element].iter_mut().enumerate() {
+            if let FrameKind::Element { subtree_length, .. } | FrameKind::Region { subtree_length } = &mut frame.kind
+                && index + *subtree_length as usize > element
+            {
+                *subtree_length += 1;
+            }
+        }
+        // Frames from `at` on moved one place on.
+        for frame in &mut self.frames[at..] {
+            if let FrameKind::ComponentReferenceCapture { parent_frame_index, .. } = &mut frame.kind {
+                if *parent_frame_index >= at {
+                    *parent_frame_index += 1;
+                }
+            }
+        }
+        for disposable in &mut self.disposables {
+            if disposable.index >= at {
+                disposable.index += 1;
+            }
+        }
+        for (index, _) in &mut self.updates_attribute_names {
+            if *index >= at {
+                *index += 1;
+            }
+        }
+        Some(at)
     }
 
     /// Copies the ids the diff gave into the disposables list.
@@ -674,6 +771,26 @@ impl Renderer {
         event_handler_id: u64,
         args: &EventArgs,
     ) -> Result<Option<Batch>, DispatchEventError> {
+        self.dispatch_event_with_field_info(event_handler_id, None, args)
+    }
+
+    /// [`Self::dispatch_event`] for an event the browser reported with the state of the form
+    /// field it happened on (the event descriptor's `eventFieldInfo`): before the handler runs,
+    /// the field's value is written into the component's current render tree, into the
+    /// attribute the handler updates ([`RenderTreeBuilder::set_updates_attribute_name`]), so that
+    /// the render that follows sends that attribute only if the component renders another value
+    /// than the one the browser already shows.
+    ///
+    // RT-3.4
+    /// rule: the tree patched is that of the field info's component (nothing if there is none);
+    /// the handler looked for is the newest in the chain of handlers that replaced this id on
+    /// the same attribute. The patch comes after the checks of the id, before the handler runs.
+    pub fn dispatch_event_with_field_info(
+        &mut self,
+        event_handler_id: u64,
+        field_info: Option<&EventFieldInfo>,
+        args: &EventArgs,
+    ) -> Result<Option<Batch>, DispatchEventError> {
         self.check_not_faulted()?;
         let Some(binding) = self.event_bindings.get(event_handler_id) else {
             return Err(
@@ -689,6 +806,10 @@ impl Renderer {
         }
         let handler = binding.handler.clone();
         let receiver = handler.receiver().unwrap_or(binding.rendered_by);
+        if let Some(info) = field_info {
+            let latest = self.latest_event_handler_id(event_handler_id);
+            self.update_tree_to_match_client_state(latest, info);
+        }
         let Some(state) = self.components.get_mut(&receiver) else {
             return Ok(None);
         };
@@ -751,6 +872,34 @@ impl Renderer {
             self.retire_event_handler_ids(&batch.disposed_event_handler_ids);
         }
         Ok(Some(batch))
+    }
+
+    /// `UpdateRenderTreeToMatchClientState`.
+    fn update_tree_to_match_client_state(&mut self, event_handler_id: u64, info: &EventFieldInfo) {
+        let Some(state) = self.components.get_mut(&info.component_id) else {
+            return;
+        };
+        if let Some(at) = state
+            .current_tree
+            .update_to_match_client_state(event_handler_id, &info.field_value)
+        {
+            // The frames of the tree from `at` on moved one place on: so did its named events.
+            let component_id = info.component_id;
+            let moved: Vec<_> = self
+                .named_events
+                .keys()
+                .filter(|&&(id, index)| id == component_id && index >= at)
+                .copied()
+                .collect();
+            let mut entries: Vec<_> = moved
+                .into_iter()
+                .filter_map(|key| self.named_events.remove_entry(&key))
+                .collect();
+            for ((_, index), _) in &mut entries {
+                *index += 1;
+            }
+            self.named_events.extend(entries);
+        }
     }
 
     /// Applies a batch's named event changes to the record of live named events: removals

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use brasa_circuit::{AppFactory, CircuitApp, Millis, Rendered};
 use brasa_protocol::blazor::{ClientCall, ServerCall};
 use brasa_protocol::events::{self, DispatchEvent, EventLimits};
-use brasa_render::{Batch, ChangeValue, Component, EventArgs, Renderer, Runtime};
+use brasa_render::{Batch, ChangeValue, Component, EventArgs, EventFieldInfo, Renderer, Runtime};
 use serde_json::{Value as Json, json};
 
 use crate::descriptor::Keys;
@@ -165,8 +165,23 @@ impl ConformanceApp {
             events::EventArgs::Empty(_) => EventArgs::Empty,
             other => EventArgs::Json(serde_json::from_str(&other.to_json()).unwrap_or(Json::Null)),
         };
+        // EV-3.5, RT-3.4: the field's state is written into the component's render tree
+        // before the handler runs (a null fieldValue changes nothing).
+        let field_info = event.descriptor.event_field_info.as_ref().and_then(|info| {
+            let field_value = match info.field_value.as_ref()? {
+                events::FieldValue::Bool(b) => ChangeValue::Bool(*b),
+                events::FieldValue::String(s) => ChangeValue::String(s.clone()),
+            };
+            Some(EventFieldInfo {
+                component_id: info.component_id,
+                field_value,
+            })
+        });
         use brasa_render::DispatchEventError as E;
-        match self.renderer.dispatch_event(id, &args) {
+        match self
+            .renderer
+            .dispatch_event_with_field_info(id, field_info.as_ref(), &args)
+        {
             Ok(batch) => {
                 // SVC-4.1: a handler that threw gets no answer and its render is not sent.
                 if let Some(message) = self.runtime.take_exception() {

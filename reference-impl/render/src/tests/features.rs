@@ -330,3 +330,298 @@ fn the_renderer_finds_a_named_event_by_its_name() {
     );
     assert!(renderer.find_named_event("onsubmit", "no handler").is_err());
 }
+
+// ------------------------------------------------------------------------------------------
+// Field info (two-way binding)
+
+/// `<input value="@text" @oninput=...>` as `@bind="text" @bind:event="oninput"` compiles it,
+/// and `<input type="checkbox" checked="@done" @onchange=...>` as `@bind="done"` does; then a
+/// component and a form with a named event after them (frames whose places shift when an
+/// attribute is inserted). `unbound` leaves out `SetUpdatesAttributeName`.
+#[derive(Default)]
+struct Bound {
+    text: String,
+    done: bool,
+    /// The handler uppercases what it receives.
+    upper: bool,
+    /// Whether the handlers name the attribute they update.
+    unbound: bool,
+    /// Each render gives the text handler a new identity (so a new event handler id).
+    unique: bool,
+    /// Renders requested after the first are skipped (`should_render`).
+    frozen: bool,
+    renders: usize,
+}
+
+impl Component for Bound {
+    fn should_render(&self) -> bool {
+        !self.frozen
+    }
+
+    fn render(&self, b: &mut RenderTreeBuilder<'_>) {
+        b.open_region(0);
+        b.open_element(1, "div");
+        b.open_element(2, "input");
+        b.add_attribute(3, "value", self.text.clone());
+        let set_text = |c: &mut Bound, e: &EventArgs| {
+            let value = e.value().unwrap_or_default();
+            c.text = if c.upper { value.to_uppercase() } else { value };
+        };
+        let handler = if self.unique {
+            EventHandler::unique(set_text)
+        } else {
+            EventHandler::new(set_text)
+        };
+        b.add_attribute(4, "oninput", handler);
+        if !self.unbound {
+            b.set_updates_attribute_name("value");
+        }
+        b.close_element();
+        b.open_element(5, "input");
+        b.add_attribute(6, "type", "checkbox");
+        b.add_attribute(7, "checked", self.done);
+        b.add_attribute(
+            8,
+            "onchange",
+            EventHandler::new(|c: &mut Bound, e: &EventArgs| c.done = e.checked().unwrap_or(false)),
+        );
+        if !self.unbound {
+            b.set_updates_attribute_name("checked");
+        }
+        b.close_element();
+        b.close_element();
+        b.close_region();
+        if !self.done {
+            b.open_component::<Counterless>(9);
+            b.close_component();
+        }
+        b.open_element(10, "form");
+        b.add_attribute(
+            11,
+            "onsubmit",
+            EventHandler::new(|c: &mut Bound, _: &EventArgs| c.renders += 1),
+        );
+        b.add_named_event("onsubmit", "f");
+        b.close_element();
+    }
+}
+
+#[derive(Default)]
+struct Counterless;
+
+impl Component for Counterless {
+    fn render(&self, b: &mut RenderTreeBuilder<'_>) {
+        b.add_content(0, "child");
+    }
+}
+
+fn bound(setup: impl FnOnce(&mut Bound)) -> (Renderer, ComponentId, u64, u64) {
+    let mut component = Bound::default();
+    setup(&mut component);
+    let mut renderer = Renderer::new();
+    let id = renderer.add_root_component(component);
+    renderer.render_root_component(id).unwrap();
+    let ids = |name: &str| {
+        renderer
+            .current_render_tree(id)
+            .unwrap()
+            .iter()
+            .filter(|f| f.attribute().is_some_and(|(n, _)| n == name))
+            .map(RenderFrame::event_handler_id)
+            .next()
+            .unwrap()
+    };
+    let (input, change) = (ids("oninput"), ids("onchange"));
+    (renderer, id, input, change)
+}
+
+fn text_info(id: ComponentId, value: &str) -> EventFieldInfo {
+    EventFieldInfo {
+        component_id: id,
+        field_value: ChangeValue::String(value.into()),
+    }
+}
+
+fn attribute_edits(batch: &Batch) -> Vec<(String, Option<String>)> {
+    edits(batch)
+        .iter()
+        .filter_map(|edit| match edit {
+            Edit::SetAttribute {
+                reference_frame_index, ..
+            } => match &batch.reference_frames[*reference_frame_index as usize] {
+                Frame::Attribute { name, value, .. } => Some((name.to_string(), value.as_ref().map(|v| v.to_string()))),
+                _ => None,
+            },
+            Edit::RemoveAttribute { name, .. } => Some((name.to_string(), None)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_typed_value_the_component_keeps_is_not_sent_back() {
+    // RT-3.4, EV-3.5: with the field info, the tree already holds "A": the render sends no attribute.
+    let (mut renderer, id, input, _) = bound(|_| {});
+    let args = EventArgs::change("A");
+    let batch = renderer
+        .dispatch_event_with_field_info(input, Some(&text_info(id, "A")), &args)
+        .unwrap()
+        .unwrap();
+    assert_eq!(attribute_edits(&batch), []);
+    assert_eq!(renderer.component::<Bound>(id).unwrap().text, "A");
+
+    // Without it, the same event sends the value the browser already shows.
+    let (mut renderer, _, input, _) = bound(|_| {});
+    let batch = renderer.dispatch_event(input, &args).unwrap().unwrap();
+    assert_eq!(attribute_edits(&batch), [("value".into(), Some("A".into()))]);
+}
+
+#[test]
+fn a_value_the_component_changes_is_sent() {
+    // RT-3.4: the tree holds what the browser shows ("a"); the component renders "A".
+    let (mut renderer, id, input, _) = bound(|c| c.upper = true);
+    let batch = renderer
+        .dispatch_event_with_field_info(input, Some(&text_info(id, "a")), &EventArgs::change("a"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(attribute_edits(&batch), [("value".into(), Some("A".into()))]);
+}
+
+#[test]
+fn field_info_is_ignored_without_an_updated_attribute_or_for_another_component() {
+    // RT-3.4: a handler that names no attribute it updates, or field info naming a component
+    // that does not exist or does not hold the handler, changes nothing.
+    let (mut renderer, id, input, _) = bound(|c| c.unbound = true);
+    let batch = renderer
+        .dispatch_event_with_field_info(input, Some(&text_info(id, "A")), &EventArgs::change("A"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(attribute_edits(&batch), [("value".into(), Some("A".into()))]);
+    for other in [id + 100, id + 1] {
+        let (mut renderer, id, input, _) = bound(|_| {});
+        assert!(renderer.component_count() >= 2);
+        let info = text_info(if other == id + 100 { other } else { id + 1 }, "A");
+        let batch = renderer
+            .dispatch_event_with_field_info(input, Some(&info), &EventArgs::change("A"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(attribute_edits(&batch), [("value".into(), Some("A".into()))]);
+    }
+}
+
+#[test]
+fn a_checked_box_inserts_the_attribute_with_the_system_sequence_number() {
+    // RT-3.4: no `checked` frame (false writes none): one is inserted as the element's first
+    // attribute, with sequence int.MinValue, the containers grow, and the frames after it move
+    // on (the child component and the named event are still found); the diff then matches the
+    // attribute by name.
+    let (mut renderer, id, _, change) = bound(|c| c.frozen = true);
+    let tree = |renderer: &Renderer| renderer.current_render_tree(id).unwrap().to_vec();
+    let lengths = |tree: &[RenderFrame]| tree[..3].iter().map(RenderFrame::subtree_length).collect::<Vec<_>>();
+    let before = tree(&renderer);
+    assert_eq!(lengths(&before), [8, 7, 3]);
+    assert_eq!(before[5].subtree_length(), 3);
+    let info = EventFieldInfo {
+        component_id: id,
+        field_value: ChangeValue::Bool(true),
+    };
+    // The component does not render after this event (`should_render` says no): the tree
+    // stays as patched.
+    let batch = renderer
+        .dispatch_event_with_field_info(change, Some(&info), &EventArgs::Change(ChangeValue::Bool(true)))
+        .unwrap();
+    assert!(batch.is_none());
+    let after = tree(&renderer);
+    assert_eq!(lengths(&after), [9, 8, 3]);
+    assert_eq!(after[5].subtree_length(), 4);
+    assert_eq!(after[6].sequence(), i32::MIN);
+    assert!(matches!(
+        after[6].attribute(),
+        Some(("checked", AttributeValue::Bool(true)))
+    ));
+    assert_eq!(after[7].attribute().unwrap().0, "type");
+    assert_eq!(after[9].frame_type(), FrameType::Component);
+    assert_eq!(after[12].named_event(), Some(("onsubmit", "f")));
+    let submit = after[11].event_handler_id();
+    assert_eq!(renderer.find_named_event("onsubmit", "f"), Ok(Some(submit)));
+
+    // Checked: the attribute the browser shows is already in the tree, so no edit for it; the
+    // child component (moved one frame on) is disposed.
+    renderer.with_component(id, |c: &mut Bound| c.frozen = false).unwrap();
+    renderer.state_has_changed(id).unwrap();
+    let batch = renderer.process_render_queue().unwrap().unwrap();
+    assert_eq!(attribute_edits(&batch), []);
+    assert_eq!(batch.disposed_component_ids.len(), 1);
+    assert_eq!(renderer.find_named_event("onsubmit", "f"), Ok(Some(submit)));
+
+    // Unchecked: the frame holds false now, and the render without `checked` removes it.
+    let info = EventFieldInfo {
+        component_id: id,
+        field_value: ChangeValue::Bool(false),
+    };
+    let batch = renderer
+        .dispatch_event_with_field_info(change, Some(&info), &EventArgs::Change(ChangeValue::Bool(false)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(attribute_edits(&batch), [("checked".into(), None)]);
+
+    // Without field info the first click sends `checked`.
+    let (mut renderer, _, _, change) = bound(|_| {});
+    let batch = renderer
+        .dispatch_event(change, &EventArgs::Change(ChangeValue::Bool(true)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(attribute_edits(&batch), [("checked".into(), Some("".into()))]);
+}
+
+#[test]
+fn an_unchecked_box_writes_no_attribute() {
+    // RT-3.4: `false` for an element without the attribute inserts nothing.
+    let (mut renderer, id, _, change) = bound(|c| c.frozen = true);
+    let before = renderer.current_render_tree(id).unwrap().len();
+    let info = EventFieldInfo {
+        component_id: id,
+        field_value: ChangeValue::Bool(false),
+    };
+    renderer
+        .dispatch_event_with_field_info(change, Some(&info), &EventArgs::Empty)
+        .unwrap();
+    assert_eq!(renderer.current_render_tree(id).unwrap().len(), before);
+}
+
+#[test]
+fn field_info_follows_the_handler_that_replaced_the_id() {
+    // RT-3.4: with deferred retirement an event may name an id already replaced by a newer
+    // handler on the same attribute: the newest one's element is patched.
+    let (mut renderer, id, input, _) = bound(|c| c.unique = true);
+    renderer.set_deferred_event_handler_retirement(true);
+    renderer.state_has_changed(id).unwrap();
+    renderer.process_render_queue().unwrap();
+    assert_ne!(renderer.latest_event_handler_id(input), input);
+    let batch = renderer
+        .dispatch_event_with_field_info(input, Some(&text_info(id, "A")), &EventArgs::change("A"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        attribute_edits(&batch)
+            .iter()
+            .filter(|(name, _)| name == "value")
+            .count(),
+        0,
+        "{:?}",
+        attribute_edits(&batch)
+    );
+}
+
+#[test]
+fn set_updates_attribute_name_must_follow_an_attribute() {
+    // RT-3.4
+    let (_, result) = frames(|b| b.set_updates_attribute_name("value"));
+    assert!(matches!(result, Err(BuildError::MisplacedUpdatesAttributeName { .. })));
+    let (_, result) = frames(|b| {
+        b.open_element(0, "input");
+        b.set_updates_attribute_name("value");
+        b.close_element();
+    });
+    assert!(matches!(result, Err(BuildError::MisplacedUpdatesAttributeName { .. })));
+}

@@ -155,6 +155,9 @@ impl Component for Form {
             "oninput",
             EventHandler::unique(|f: &mut Form, e: &EventArgs| f.name = e.value().unwrap_or_default()),
         );
+        // @bind names the attribute its binder updates (SetUpdatesAttributeName): the value the
+        // browser reports with the event is written there before the handler runs (RT-3.4).
+        b.set_updates_attribute_name("value");
         b.close_element();
         b.close_element();
         b.add_markup_content(7, "\n");
@@ -173,6 +176,7 @@ impl Component for Form {
                 }
             }),
         );
+        b.set_updates_attribute_name("value");
         b.close_element();
         b.close_element();
         b.add_markup_content(15, "\n");
@@ -187,6 +191,7 @@ impl Component for Form {
             "onchange",
             EventHandler::unique(|f: &mut Form, e: &EventArgs| f.subscribe = e.checked().unwrap_or(false)),
         );
+        b.set_updates_attribute_name("checked");
         b.close_element();
         b.close_element();
         b.add_markup_content(23, "\n");
@@ -200,6 +205,7 @@ impl Component for Form {
             "onchange",
             EventHandler::unique(|f: &mut Form, e: &EventArgs| f.colour = e.value().unwrap_or_default()),
         );
+        b.set_updates_attribute_name("value");
         b.add_markup_content(
             30,
             "<option value=\"red\">Red</option>\n    <option value=\"green\">Green</option>\n    <option value=\"blue\">Blue</option>",
@@ -215,6 +221,7 @@ impl Component for Form {
             "onchange",
             EventHandler::unique(|f: &mut Form, e: &EventArgs| f.bio = e.value().unwrap_or_default()),
         );
+        b.set_updates_attribute_name("value");
         b.close_element();
         b.add_markup_content(36, "\n");
         b.open_element(37, "p");
@@ -267,6 +274,7 @@ impl Component for Form {
                 f.field_changed(Field::Email);
             }),
         );
+        b.set_updates_attribute_name("value");
         b.close_element();
         b.add_markup_content(62, "\n    ");
         b.open_element(63, "input");
@@ -285,6 +293,7 @@ impl Component for Form {
                 f.field_changed(Field::Count);
             }),
         );
+        b.set_updates_attribute_name("value");
         b.close_element();
         b.add_markup_content(72, "\n    ");
         b.open_element(73, "input");
@@ -301,6 +310,7 @@ impl Component for Form {
                 f.field_changed(Field::Agree);
             }),
         );
+        b.set_updates_attribute_name("checked");
         b.close_element();
         b.add_markup_content(82, "\n    ");
         b.open_element(83, "select");
@@ -315,6 +325,7 @@ impl Component for Form {
                 f.field_changed(Field::Plan);
             }),
         );
+        b.set_updates_attribute_name("value");
         b.add_markup_content(
             90,
             "<option value=\"\">choose</option>\n        <option value=\"free\">Free</option>\n        <option value=\"pro\">Pro</option>",
@@ -336,6 +347,7 @@ impl Component for Form {
                 f.field_changed(Field::When);
             }),
         );
+        b.set_updates_attribute_name("value");
         b.close_element();
         b.add_markup_content(100, "\n    <button id=\"submit\" type=\"submit\">Submit</button>");
         b.close_element();
@@ -345,5 +357,66 @@ impl Component for Form {
         b.add_content(104, self.submitted.clone());
         b.close_element();
         error_ui(b, 105);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use brasa_protocol::render_batch::{Edit, Frame};
+    use brasa_render::{Batch, ChangeValue, EventArgs, EventFieldInfo};
+
+    use super::*;
+    use crate::pages::testing::Page;
+
+    /// The names of the attributes a batch sets.
+    fn attributes_set(batch: &Batch) -> Vec<String> {
+        let edits = batch.updated_components.iter().flat_map(|d| &d.edits);
+        edits
+            .filter_map(|edit| match edit {
+                Edit::SetAttribute {
+                    reference_frame_index, ..
+                } => match &batch.reference_frames[*reference_frame_index as usize] {
+                    Frame::Attribute { name, .. } => Some(name.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bound_values_the_browser_reports_are_not_sent_back() {
+        // RT-3.4, EV-3.5: with the field info the browser sends, the render after typing into
+        // #name or checking #subscribe sets neither `value` nor `checked` (only the binders'
+        // new handlers); an event without it sends the value back.
+        let mut page = Page::new(Form::default());
+        let root = page.root;
+        let dispatch = |page: &mut Page, id: &str, event: &str, value: ChangeValue, with_info: bool| {
+            let handler = page.handler(id, event);
+            let info = EventFieldInfo {
+                component_id: root,
+                field_value: value.clone(),
+            };
+            let batch = page
+                .renderer
+                .dispatch_event_with_field_info(handler, with_info.then_some(&info), &EventArgs::Change(value))
+                .unwrap()
+                .unwrap();
+            page.apply(&batch);
+            attributes_set(&batch)
+        };
+        let set = dispatch(&mut page, "name", "input", ChangeValue::String("Ada".into()), true);
+        assert!(
+            set.contains(&"oninput".to_owned()) && !set.contains(&"value".to_owned()),
+            "{set:?}"
+        );
+        let set = dispatch(&mut page, "subscribe", "change", ChangeValue::Bool(true), true);
+        assert!(!set.contains(&"checked".to_owned()), "{set:?}");
+        let form = page.renderer.component::<Form>(root).unwrap();
+        assert_eq!((form.name.as_str(), form.subscribe), ("Ada", true));
+
+        let mut page = Page::new(Form::default());
+        let set = dispatch(&mut page, "name", "input", ChangeValue::String("Ada".into()), false);
+        assert!(set.contains(&"value".to_owned()), "{set:?}");
     }
 }

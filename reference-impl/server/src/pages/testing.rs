@@ -58,7 +58,8 @@ impl Page {
         page
     }
 
-    fn apply(&mut self, batch: &Batch) {
+    /// Applies a batch to the document (and keeps it, decoded).
+    pub fn apply(&mut self, batch: &Batch) {
         let bytes = batch.encode().expect("encodable");
         self.document.apply_bytes(&bytes).expect("the batch applies");
         self.batches.push(decoded(batch));

@@ -72,6 +72,8 @@ impl Component for Todo {
         b.add_attribute(4, "value", self.title.clone());
         // @bind's binder is a new delegate on every render: a new event handler id (§8.5).
         b.add_attribute(5, "oninput", EventHandler::unique(Todo::set_title));
+        // @bind names the attribute its binder updates (RT-3.4).
+        b.set_updates_attribute_name("value");
         b.close_element();
         b.add_markup_content(6, "\n");
         for (sequence, id, text, handler) in [
@@ -108,6 +110,7 @@ impl Component for Todo {
                     }
                 }),
             );
+            b.set_updates_attribute_name("checked");
             b.close_element();
             b.add_markup_content(32, "\n        <input class=\"note\" placeholder=\"note\">\n        ");
             b.open_element(33, "span");
