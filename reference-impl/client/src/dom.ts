@@ -47,7 +47,7 @@ export class Applier {
           if (end) {
             // ED-1.3: the prerendered range and its end marker go; what followed it is the anchor.
             l.e = end.nextSibling;
-            while (container.nextSibling && container.nextSibling != l.e) container.parentNode.removeChild(container.nextSibling);
+            while (container.nextSibling && container.nextSibling != l.e) container.nextSibling.remove();
           } else l.e = container.nextSibling; // nothing prerendered: the page after the marker stays
         } else container.textContent = "";
         l.c = [];
@@ -256,7 +256,7 @@ function attached(n: any): boolean {
 }
 
 // The DOM nodes of a logical child's range: itself, then (for a container) its children's ranges.
-function range(n: any, out: Node[] = []): Node[] {
+function range(n: any, out: any[] = []): any[] {
   out.push(n);
   if (lg(n).k) for (const c of lg(n).c) range(c, out);
   return out;
@@ -271,14 +271,20 @@ function appendPoint(parent: any): [Node, Node | null] {
   return i + 1 < sibs.length ? [parent.parentNode, sibs[i + 1]] : appendPoint(l.p);
 }
 
+// Inserts a logical child's range (ED-1.4) before `ref`.
+function put(dom: Node, n: any, ref: Node | null) {
+  dom.insertBefore(n, ref);
+  const l = n._l;
+  if (l && l.k) for (const c of l.c) put(dom, c, ref);
+}
+
 function insertChild(parent: any, index: number, child: any) {
   const l = lg(parent), kids = l.c, at = index < kids.length;
   let dom = parent, ref = null;
   if (at) dom = (ref = kids[index]).parentNode;
   else if (l.k) [dom, ref] = appendPoint(parent);
   const cl = child._l;
-  if (cl && cl.k) for (const n of range(child)) dom.insertBefore(n, ref);
-  else dom.insertBefore(child, ref);
+  put(dom, child, ref);
   if (at) kids.splice(index, 0, child); else kids.push(child);
   if (cl) cl.p = parent;
   else child._l = { p: parent, c: child.nodeType == 1 ? [] : NONE };
@@ -290,12 +296,12 @@ function removeTail(parent: any, index: number) {
   let count = 0;
   for (const c of gone) { count += lg(c).k ? range(c).length : 1; lg(c).p = null; }
   if (!index && !l.k && parent.childNodes.length == count) parent.textContent = "";
-  else for (const c of gone) for (const n of range(c)) n.parentNode && n.parentNode.removeChild(n);
+  else for (const c of gone) for (const n of range(c)) n.remove();
 }
 
 function removeChild(parent: any, index: number) {
   const [child] = lg(parent).c.splice(index, 1);
-  for (const n of range(child)) n.parentNode && n.parentNode.removeChild(n);
+  for (const n of range(child)) n.remove();
   lg(child).p = null;
 }
 
@@ -312,7 +318,7 @@ function permute(parent: any, moves: [number, number][]) {
   let anchor: Node | null = next.length ? null : end;
   for (let i = next.length - 1; i >= 0; i--) {
     const ref = i == next.length - 1 ? end : anchor;
-    if (to.has(i)) for (const n of range(next[i])) dom.insertBefore(n, ref);
+    if (to.has(i)) put(dom, next[i], ref);
     anchor = next[i];
   }
   lg(parent).c = next;
