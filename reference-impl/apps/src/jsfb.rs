@@ -4,7 +4,8 @@
 
 use brasa_render::{Component, EventArgs, EventHandler, RenderTreeBuilder, Str};
 
-const ADJECTIVES: [&str; 25] = [
+/// The benchmark's adjectives.
+pub const ADJECTIVES: [&str; 25] = [
     "pretty",
     "large",
     "big",
@@ -31,10 +32,12 @@ const ADJECTIVES: [&str; 25] = [
     "expensive",
     "fancy",
 ];
-const COLOURS: [&str; 11] = [
+/// The benchmark's colours.
+pub const COLOURS: [&str; 11] = [
     "red", "yellow", "blue", "green", "pink", "brown", "purple", "brown", "white", "black", "orange",
 ];
-const NOUNS: [&str; 13] = [
+/// The benchmark's nouns.
+pub const NOUNS: [&str; 13] = [
     "table", "chair", "house", "bbq", "desk", "car", "pony", "cookie", "sandwich", "burger", "pizza", "mouse",
     "keyboard",
 ];

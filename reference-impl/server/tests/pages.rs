@@ -5,22 +5,8 @@
 mod support;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use support::*;
-
-/// The project's `shared/` folder: `$BRASA_SHARED`, else `../shared` beside the checkout.
-fn shared() -> PathBuf {
-    let dir = std::env::var_os("BRASA_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    assert!(
-        dir.join("reference").is_dir(),
-        "{} has no reference/ folder: set BRASA_SHARED to the project's shared/ folder",
-        dir.display()
-    );
-    dir
-}
 
 const SESSION: &str = "reference/captures/prerender/events";
 

@@ -40,19 +40,6 @@ use std::path::{Path, PathBuf};
 use brasa_dom::{NodeId, NodeKind};
 use support::*;
 
-/// The project's `shared/` folder: `$BRASA_SHARED`, else `../shared` beside the checkout.
-fn shared() -> PathBuf {
-    let dir = std::env::var_os("BRASA_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    assert!(
-        dir.join("reference").is_dir(),
-        "{} has no reference/ folder: set BRASA_SHARED to the project's shared/ folder",
-        dir.display()
-    );
-    dir
-}
-
 fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -134,6 +134,19 @@ impl Session {
         assert_eq!(text_of(&self.circuit.document, id), text);
     }
 
+    /// Reads until the focus moves after a navigation, then expects the not-found page.
+    async fn until_not_found(&mut self) {
+        loop {
+            if let Next::Call(ServerCall::BeginInvokeJs { identifier, .. }) = self.next().await
+                && identifier.ends_with("focusBySelector")
+            {
+                break;
+            }
+        }
+        let html = self.circuit.document.inner_html_of(self.circuit.document.root());
+        assert!(html.contains("<h3>Not Found</h3>"), "{html}");
+    }
+
     /// `BeginInvokeDotNetFromJS` (JS → .NET) and its `JS.EndInvokeDotNet`.
     async fn call_dotnet(&mut self, assembly: Option<&str>, method: &str, object: i64, args: &str) -> (bool, String) {
         self.next_call_id += 1;
@@ -546,15 +559,7 @@ async fn navigation_with_a_lock_and_the_router() {
             intercepted: true,
         })
         .await;
-    loop {
-        if let Next::Call(ServerCall::BeginInvokeJs { identifier, .. }) = s.next().await
-            && identifier.ends_with("focusBySelector")
-        {
-            break;
-        }
-    }
-    let html = s.circuit.document.inner_html_of(s.circuit.document.root());
-    assert!(html.contains("<h3>Not Found</h3>"), "{html}");
+    s.until_not_found().await;
 
     // A foreign URI ends the circuit.
     s.client()
@@ -649,13 +654,5 @@ async fn route_parameters_reach_the_page() {
             intercepted: true,
         })
         .await;
-    loop {
-        if let Next::Call(ServerCall::BeginInvokeJs { identifier, .. }) = s.next().await
-            && identifier.ends_with("focusBySelector")
-        {
-            break;
-        }
-    }
-    let html = s.circuit.document.inner_html_of(s.circuit.document.root());
-    assert!(html.contains("<h3>Not Found</h3>"), "{html}");
+    s.until_not_found().await;
 }

@@ -4,40 +4,8 @@ use brasa_render::{Component, EventArgs, EventHandler, RenderTreeBuilder, Str};
 
 use super::error_ui;
 
-const ADJECTIVES: [&str; 25] = [
-    "pretty",
-    "large",
-    "big",
-    "small",
-    "tall",
-    "short",
-    "long",
-    "handsome",
-    "plain",
-    "quaint",
-    "clean",
-    "elegant",
-    "easy",
-    "angry",
-    "crazy",
-    "helpful",
-    "mushy",
-    "odd",
-    "unsightly",
-    "adorable",
-    "important",
-    "inexpensive",
-    "cheap",
-    "expensive",
-    "fancy",
-];
-const COLOURS: [&str; 11] = [
-    "red", "yellow", "blue", "green", "pink", "brown", "purple", "brown", "white", "black", "orange",
-];
-const NOUNS: [&str; 13] = [
-    "table", "chair", "house", "bbq", "desk", "car", "pony", "cookie", "sandwich", "burger", "pizza", "mouse",
-    "keyboard",
-];
+// The page's word lists are the benchmark's (Big.razor's `Adjectives`, `Colours`, `Nouns`).
+use brasa_apps::jsfb::{ADJECTIVES, COLOURS, NOUNS};
 
 /// `record Row(int Id) { public string Label { get; set; } }`.
 #[derive(Debug, Clone)]

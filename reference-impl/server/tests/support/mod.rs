@@ -406,3 +406,16 @@ pub fn text_of(document: &Document, id: &str) -> String {
     let node = find(document, document.root(), id).expect("element");
     document.inner_html_of(node)
 }
+
+/// The project's `shared/` folder: `$BRASA_SHARED`, else `../shared` beside the checkout.
+pub fn shared() -> std::path::PathBuf {
+    let dir = std::env::var_os("BRASA_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    assert!(
+        dir.join("reference").is_dir(),
+        "{} has no reference/ folder: set BRASA_SHARED to the project's shared/ folder",
+        dir.display()
+    );
+    dir
+}
