@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use brasa_protocol::render_batch::FrameType;
+use rustc_hash::FxHashMap;
 
 use crate::frame::{
     AttributeValue, ComponentId, ComponentType, ElementReference, FrameKind, Key, RenderFragment, RenderFrame,
@@ -83,6 +84,26 @@ pub struct RenderTreeBuilder<'a> {
     last_non_attribute: Option<FrameType>,
     receiver: ComponentId,
     error: Option<BuildError>,
+    /// Whether `add_multiple_attributes` was called since the last duplicate pass.
+    multiple_attributes: bool,
+    /// The duplicate pass's attribute names (folded for a comparison ignoring case) and where
+    /// each was last seen; also the names of attributes written as no frame since
+    /// `add_multiple_attributes` (null and `false`), with the index the next frame would have.
+    seen_attribute_names: FxHashMap<String, usize>,
+}
+
+/// An attribute name as .NET's `OrdinalIgnoreCase` compares it: each character by its simple
+/// upper-case mapping.
+fn fold_case(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            let mut upper = c.to_uppercase();
+            match (upper.next(), upper.next()) {
+                (Some(single), None) => single,
+                _ => c,
+            }
+        })
+        .collect()
 }
 
 impl<'a> RenderTreeBuilder<'a> {
@@ -97,6 +118,8 @@ impl<'a> RenderTreeBuilder<'a> {
             last_non_attribute: None,
             receiver,
             error: None,
+            multiple_attributes: false,
+            seen_attribute_names: FxHashMap::default(),
         }
     }
 
@@ -111,6 +134,8 @@ impl<'a> RenderTreeBuilder<'a> {
             last_non_attribute: None,
             receiver,
             error: None,
+            multiple_attributes: false,
+            seen_attribute_names: FxHashMap::default(),
         }
     }
 
@@ -168,6 +193,12 @@ impl<'a> RenderTreeBuilder<'a> {
 
     #[inline(always)]
     fn open_frame(&mut self, sequence: i32, kind: FrameKind, frame_type: FrameType) {
+        if self.multiple_attributes {
+            // A new scope: the enclosing element's or component's attributes are complete.
+            if let Some(&parent) = self.open.last() {
+                self.process_duplicate_attributes(parent + 1);
+            }
+        }
         let index = self.frames.len();
         self.push(sequence, kind);
         self.open.push(index);
@@ -183,6 +214,9 @@ impl<'a> RenderTreeBuilder<'a> {
             return;
         }
         let index = self.open.pop().unwrap_or_default();
+        if self.multiple_attributes && expected != FrameType::Region {
+            self.process_duplicate_attributes(index + 1);
+        }
         let length = (self.frames.len() - index) as i32;
         match &mut self.frames[index].kind {
             FrameKind::Element { subtree_length, .. }
@@ -251,7 +285,12 @@ impl<'a> RenderTreeBuilder<'a> {
         match self.last_non_attribute {
             Some(FrameType::Element) => {
                 let value = match value {
-                    AttributeValue::Null | AttributeValue::Bool(false) => return,
+                    AttributeValue::Null | AttributeValue::Bool(false) => {
+                        if self.multiple_attributes {
+                            self.track_attribute_name(&name);
+                        }
+                        return;
+                    }
                     AttributeValue::Immutable(value) => AttributeValue::String(Str::from(value.to_text())),
                     other => other,
                 };
@@ -260,6 +299,110 @@ impl<'a> RenderTreeBuilder<'a> {
             Some(FrameType::Component) => self.push_attribute(sequence, name, value),
             // RT-1.2
             _ => self.fail(BuildError::MisplacedAttribute { name: name.to_string() }),
+        }
+    }
+
+    /// `AddMultipleAttributes`: every `(name, value)` as [`Self::add_attribute`] with the same
+    /// sequence number (Razor's `@attributes="dictionary"` splat).
+    ///
+    // RT-1.9
+    /// rule: after a call, when the element or component closes (or its first child element,
+    /// component or region opens), an attribute whose name (ignoring case) is written again
+    /// later among the same frame's attributes is removed: the last one wins, in its own place,
+    /// including a later null or `false` value on an element, which writes no frame and so
+    /// removes the earlier ones.
+    pub fn add_multiple_attributes<N, V>(&mut self, sequence: i32, attributes: impl IntoIterator<Item = (N, V)>)
+    where
+        N: Into<Str>,
+        V: Into<AttributeValue>,
+    {
+        // (Checked before anything is added.)
+        if !matches!(self.last_non_attribute, Some(FrameType::Element | FrameType::Component)) {
+            self.fail(BuildError::MisplacedAttribute {
+                name: "(multiple attributes)".to_owned(),
+            });
+            return;
+        }
+        self.multiple_attributes = true;
+        for (name, value) in attributes {
+            self.add_attribute(sequence, name, value);
+        }
+    }
+
+    /// `TrackAttributeName`: an attribute written as no frame still overrides the same name
+    /// written before it.
+    #[cold]
+    fn track_attribute_name(&mut self, name: &str) {
+        self.seen_attribute_names.insert(fold_case(name), self.frames.len());
+    }
+
+    /// `ProcessDuplicateAttributes`: removes the attributes that a later one of the same name
+    /// overrides, among the attribute frames from `first` on; the frames after them move back.
+    #[cold]
+    fn process_duplicate_attributes(&mut self, first: usize) {
+        self.multiple_attributes = false;
+        let mut seen = std::mem::take(&mut self.seen_attribute_names);
+        let mut end = first;
+        while end < self.frames.len() && matches!(self.frames[end].kind, FrameKind::Attribute { .. }) {
+            end += 1;
+        }
+        let mut removed = Vec::new();
+        for index in (first..end).rev() {
+            let FrameKind::Attribute { name, .. } = &self.frames[index].kind else {
+                continue;
+            };
+            let key = fold_case(name);
+            match seen.get(&key).copied() {
+                None => {
+                    seen.insert(key, index);
+                }
+                // A name written as no frame before this one: this one is the latest.
+                Some(seen_at) if seen_at < index => {
+                    seen.insert(key, index);
+                }
+                Some(seen_at) if seen_at > index => removed.push(index),
+                // A name written as no frame right before this one.
+                Some(_) => {}
+            }
+        }
+        seen.clear();
+        self.seen_attribute_names = seen;
+        if removed.is_empty() {
+            return;
+        }
+        removed.reverse();
+        let tail: Vec<RenderFrame> = self.frames.drain(first..).collect();
+        let mut gone = removed.iter().peekable();
+        for (offset, frame) in tail.into_iter().enumerate() {
+            if gone.peek().is_some_and(|&&index| index == first + offset) {
+                gone.next();
+            } else {
+                self.frames.push(frame);
+            }
+        }
+        // Where a frame from `first` on went: `None` if removed.
+        let moved = |index: usize| -> Option<usize> {
+            let before = removed.partition_point(|&r| r < index);
+            (removed.get(before) != Some(&index)).then(|| index - before)
+        };
+        if let Some(disposables) = &mut self.disposables {
+            let start = disposables.partition_point(|d| d.index < first);
+            let mut kept = start;
+            for at in start..disposables.len() {
+                if let Some(index) = moved(disposables[at].index) {
+                    disposables[kept] = Disposable {
+                        index,
+                        what: disposables[at].what,
+                    };
+                    kept += 1;
+                }
+            }
+            disposables.truncate(kept);
+        }
+        if let Some(names) = &mut self.updates_attribute_names {
+            let start = names.partition_point(|(index, _)| *index < first);
+            let tail: Vec<(usize, Str)> = names.drain(start..).collect();
+            names.extend(tail.into_iter().filter_map(|(index, name)| Some((moved(index)?, name))));
         }
     }
 

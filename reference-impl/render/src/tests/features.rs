@@ -625,3 +625,207 @@ fn set_updates_attribute_name_must_follow_an_attribute() {
     });
     assert!(matches!(result, Err(BuildError::MisplacedUpdatesAttributeName { .. })));
 }
+
+// ------------------------------------------------------------------------------------------
+// AddMultipleAttributes
+
+/// The (sequence, name, value as the batch carries it) of the attribute frames.
+fn attributes(frames: &[RenderFrame]) -> Vec<(i32, String, Option<String>)> {
+    frames
+        .iter()
+        .filter_map(|f| {
+            let (name, value) = f.attribute()?;
+            Some((
+                f.sequence(),
+                name.to_owned(),
+                value.wire_string().map(|v| v.to_string()),
+            ))
+        })
+        .collect()
+}
+
+fn attr(sequence: i32, name: &str, value: Option<&str>) -> (i32, String, Option<String>) {
+    (sequence, name.to_owned(), value.map(str::to_owned))
+}
+
+#[test]
+fn the_last_of_duplicate_attributes_wins_ignoring_case() {
+    // RT-1.9 (Blazor's `AddMultipleAttributes_...OverridesAttribute` family)
+    let (frames, result) = frames(|b| {
+        b.open_element(0, "div");
+        b.add_attribute(1, "attribute-1", "value1");
+        b.add_attribute(2, "class", "before");
+        b.add_multiple_attributes(3, [("attribute-1", "value2"), ("CLASS", "splat"), ("id", "x")]);
+        b.add_attribute(4, "Id", "after");
+        b.add_content(5, "text");
+        b.close_element();
+    });
+    result.unwrap();
+    assert_eq!(
+        attributes(&frames),
+        [
+            attr(3, "attribute-1", Some("value2")),
+            attr(3, "CLASS", Some("splat")),
+            attr(4, "Id", Some("after"))
+        ]
+    );
+    // The content moved back; the element's subtree length counts what is left.
+    assert_eq!(frames.len(), 5);
+    assert_eq!(frames[0].subtree_length(), 5);
+    assert_eq!(frames[4].frame_type(), FrameType::Text);
+}
+
+#[test]
+fn a_later_null_or_false_removes_earlier_attributes_and_an_earlier_one_is_overridden() {
+    // RT-1.9: a value written as no frame still counts as the last.
+    let (frames, result) = frames(|b| {
+        b.open_element(0, "input");
+        b.add_multiple_attributes(
+            1,
+            [("disabled", AttributeValue::from("yes")), ("a", AttributeValue::Null)],
+        );
+        b.add_attribute(2, "disabled", false);
+        b.add_attribute(3, "a", "kept");
+        b.add_attribute(4, "b", "one");
+        b.add_attribute(5, "b", Option::<&'static str>::None);
+        b.add_attribute(6, "b", "three");
+        b.close_element();
+    });
+    result.unwrap();
+    assert_eq!(
+        attributes(&frames),
+        [attr(3, "a", Some("kept")), attr(6, "b", Some("three"))]
+    );
+    assert_eq!(frames[0].subtree_length(), 3);
+}
+
+#[test]
+fn without_multiple_attributes_duplicates_are_kept() {
+    // RT-1.9: only an element or component that had `add_multiple_attributes` is checked.
+    let (frames, result) = frames(|b| {
+        b.open_element(0, "div");
+        b.add_attribute(1, "a", "x");
+        b.add_attribute(2, "a", "y");
+        b.close_element();
+    });
+    result.unwrap();
+    assert_eq!(attributes(&frames), [attr(1, "a", Some("x")), attr(2, "a", Some("y"))]);
+}
+
+#[test]
+fn duplicates_are_removed_when_the_first_child_opens_and_for_components() {
+    // RT-1.9: a child element (or region, or component) ends its parent's attributes; a
+    // component's parameters are checked the same way (null and false kept as values).
+    let (frames, result) = frames(|b| {
+        b.open_element(0, "div");
+        b.add_multiple_attributes(1, [("a", "1"), ("a", "2")]);
+        b.open_element(2, "span");
+        b.add_attribute(3, "a", "child");
+        b.add_attribute(4, "a", "child again");
+        b.close_element();
+        b.open_component::<Counterless>(5);
+        b.add_multiple_attributes(
+            6,
+            [("P", AttributeValue::from("x")), ("p", AttributeValue::Bool(false))],
+        );
+        b.close_component();
+        b.close_element();
+    });
+    result.unwrap();
+    assert_eq!(
+        attributes(&frames),
+        [
+            attr(1, "a", Some("2")),
+            attr(3, "a", Some("child")),
+            attr(4, "a", Some("child again")),
+            attr(6, "p", None)
+        ]
+    );
+    assert_eq!(
+        frames.iter().map(RenderFrame::subtree_length).collect::<Vec<_>>(),
+        [7, 1, 3, 1, 1, 2, 1]
+    );
+}
+
+#[test]
+fn multiple_attributes_out_of_place_are_refused() {
+    // RT-1.9, RT-1.2
+    let (_, result) = frames(|b| {
+        b.open_element(0, "p");
+        b.add_content(1, "x");
+        b.add_multiple_attributes(2, [("a", "b")]);
+        b.close_element();
+    });
+    assert!(
+        matches!(result, Err(BuildError::MisplacedAttribute { .. })),
+        "{result:?}"
+    );
+}
+
+#[derive(Default)]
+struct Splat {
+    clicks: Vec<&'static str>,
+    gone: bool,
+}
+
+impl Component for Splat {
+    fn render(&self, b: &mut RenderTreeBuilder<'_>) {
+        if self.gone {
+            return;
+        }
+        b.open_element(0, "form");
+        b.add_attribute(
+            1,
+            "onsubmit",
+            EventHandler::new(|s: &mut Splat, _: &EventArgs| s.clicks.push("first")),
+        );
+        b.add_attribute(2, "value", "v");
+        b.add_multiple_attributes(
+            3,
+            [(
+                "onsubmit",
+                EventHandler::new(|s: &mut Splat, _: &EventArgs| s.clicks.push("splat")),
+            )],
+        );
+        b.set_updates_attribute_name("value");
+        b.add_named_event("onsubmit", "splat");
+        b.close_element();
+        b.open_component::<Counterless>(4);
+        b.close_component();
+    }
+}
+
+#[test]
+fn an_overridden_handler_gets_no_id_and_the_frames_after_it_are_still_tracked() {
+    // RT-1.9, RT-3.1: the removed handler frame is given no event handler id; the attribute the
+    // kept one updates, the named event and the child component after it are found where they
+    // moved, and disposed from there.
+    let mut renderer = Renderer::new();
+    let id = renderer.add_root_component(Splat::default());
+    let batch = renderer.render_root_component(id).unwrap().unwrap();
+    assert_eq!(renderer.event_handler_count(), 1);
+    let tree = renderer.current_render_tree(id).unwrap();
+    assert_eq!(
+        attributes(tree),
+        [attr(2, "value", Some("v")), attr(3, "onsubmit", None)]
+    );
+    assert_eq!(changes(&batch), [(Added, 3, "onsubmit", "splat")]);
+    let submit = renderer
+        .find_named_event("onsubmit", "splat")
+        .unwrap()
+        .expect("a handler");
+    // The handler still names the attribute it updates: the field info reaches `value`, which
+    // the render then sets back to what the component writes.
+    let batch = renderer
+        .dispatch_event_with_field_info(submit, Some(&text_info(id, "typed")), &EventArgs::Empty)
+        .unwrap()
+        .unwrap();
+    assert_eq!(renderer.component::<Splat>(id).unwrap().clicks, ["splat"]);
+    assert_eq!(attribute_edits(&batch), [("value".into(), Some("v".into()))]);
+    renderer.with_component(id, |s: &mut Splat| s.gone = true).unwrap();
+    renderer.state_has_changed(id).unwrap();
+    let batch = renderer.process_render_queue().unwrap().unwrap();
+    assert_eq!(batch.disposed_event_handler_ids, [submit]);
+    assert_eq!(batch.disposed_component_ids.len(), 1);
+    assert_eq!(changes(&batch), [(Removed, 3, "onsubmit", "splat")]);
+}

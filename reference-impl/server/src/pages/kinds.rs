@@ -3,7 +3,8 @@
 use std::sync::{Arc, Mutex};
 
 use brasa_render::{
-    Component, ComponentId, ElementReference, EventArgs, EventHandler, RenderFragment, RenderTreeBuilder,
+    AttributeValue, Component, ComponentId, ElementReference, EventArgs, EventHandler, RenderFragment,
+    RenderTreeBuilder,
 };
 
 use super::error_ui;
@@ -149,12 +150,15 @@ impl Component for Kinds {
         b.add_attribute(37, "hidden", self.hidden);
         b.add_attribute(38, "aria-checked", self.flag);
         // `@attributes="extra"` (`AddMultipleAttributes`): every entry with the same sequence
-        // number.
-        b.add_attribute(39, "data-extra", self.extra.data_extra.clone());
-        b.add_attribute(39, "tabindex", self.extra.tabindex);
+        // number, in the dictionary's order.
+        let mut extra = vec![
+            ("data-extra", AttributeValue::from(self.extra.data_extra.clone())),
+            ("tabindex", AttributeValue::from(self.extra.tabindex)),
+        ];
         if self.extra.draggable {
-            b.add_attribute(39, "draggable", true);
+            extra.push(("draggable", AttributeValue::from(true)));
         }
+        b.add_multiple_attributes(39, extra);
         b.close_element();
         b.add_markup_content(40, "\n");
         b.open_element(41, "a");
