@@ -29,6 +29,8 @@
 //!   ones and some second trees are unrelated to the first; regions nest and hold child content.
 //! * RT-3.2: handlers that are the same delegate on every render keep their ids (the unchanged
 //!   re-render retires only the ids of the others).
+//! * RT-1.8: elements may carry named events (frames of sequence 0 after the attributes), which
+//!   insert nothing and emit no edit.
 
 use std::sync::Arc;
 
@@ -50,6 +52,9 @@ enum Value {
     Handler {
         stable: bool,
     },
+    /// Not an attribute: a named event (`@formname`, RT-1.8) of the element's `onsubmit`,
+    /// written after its attributes; it shows nowhere in the document.
+    Named(&'static str),
 }
 
 #[derive(Clone, Debug)]
@@ -159,6 +164,9 @@ impl Rng {
                 _ => Value::Str(self.pick(VALUES)),
             };
             attrs.push((name, value));
+        }
+        if self.chance(15) {
+            attrs.push(("@formname", Value::Named(self.pick(&["f", "g"]))));
         }
         attrs
     }
@@ -381,6 +389,9 @@ fn render_nodes(b: &mut RenderTreeBuilder<'_>, nodes: &[Node]) {
                     b.set_key(key.clone());
                 }
                 for (name, value) in attrs {
+                    if matches!(value, Value::Named(_)) {
+                        continue;
+                    }
                     let attribute_seq = 100 + ATTRIBUTES.iter().position(|a| a == name).unwrap() as i32;
                     match value {
                         Value::Str(s) => b.add_attribute(attribute_seq, *name, *s),
@@ -391,6 +402,12 @@ fn render_nodes(b: &mut RenderTreeBuilder<'_>, nodes: &[Node]) {
                         Value::Handler { stable: false } => {
                             b.add_attribute(attribute_seq, *name, EventHandler::unique(on_event))
                         }
+                        Value::Named(_) => {}
+                    }
+                }
+                for (_, value) in attrs {
+                    if let Value::Named(name) = value {
+                        b.add_named_event("onsubmit", *name);
                     }
                 }
                 render_nodes(b, children);
@@ -556,7 +573,7 @@ fn tree_html(nodes: &[Node], sorted: bool, out: &mut String) {
                             _ if property => None,
                             Value::Str(s) => Some((name.to_string(), s.to_string())),
                             Value::Bool(true) => Some((name.to_string(), String::new())),
-                            Value::Bool(false) | Value::Handler { .. } => None,
+                            Value::Bool(false) | Value::Handler { .. } | Value::Named(_) => None,
                         }
                     })
                     .collect();
