@@ -61,6 +61,7 @@ pub struct HubConnection {
     state: State,
     handshake_buffer: Vec<u8>,
     decoder: Decoder,
+    max_message_size: usize,
 }
 
 impl Default for HubConnection {
@@ -100,6 +101,7 @@ impl HubConnection {
             state: State::Handshake,
             handshake_buffer: Vec::new(),
             decoder: Decoder::new(Protocol::MessagePack, max_message_size),
+            max_message_size,
         }
     }
 
@@ -165,6 +167,11 @@ impl HubConnection {
             if self.state == State::Closed {
                 break;
             }
+        }
+        if self.state == State::Open && self.decoder.pending() == 0 {
+            // Every message was taken: an idle connection keeps no receive buffer (it would keep
+            // the capacity of the largest message received, often the first UpdateRootComponents).
+            self.decoder = Decoder::new(Protocol::MessagePack, self.max_message_size);
         }
         events
     }

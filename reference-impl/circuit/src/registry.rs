@@ -55,7 +55,9 @@ struct Entry<C> {
 /// The circuits of one server: each found by its secret, bound to at most one connection.
 pub struct Registry<C> {
     options: RegistryOptions,
-    entries: HashMap<Key, Entry<C>>,
+    /// Boxed: a circuit's application is large, and a map grows by doubling, so inline entries
+    /// would leave up to a whole circuit's size unused per slot (about 1.6 KB per circuit).
+    entries: HashMap<Key, Box<Entry<C>>>,
     disconnected: BTreeMap<(Millis, u64), Key>,
     sequence: u64,
 }
@@ -97,12 +99,12 @@ impl<C> Registry<C> {
     pub fn insert(&mut self, secret: CircuitSecret, circuit: C, connection: u64) {
         self.entries.insert(
             key_of(&secret),
-            Entry {
+            Box::new(Entry {
                 secret,
                 circuit,
                 connection: Some(connection),
                 since: None,
-            },
+            }),
         );
     }
 

@@ -129,6 +129,10 @@ impl RenderWindow {
         for pending in self.pending.drain(..count) {
             released.extend(pending.retired_event_handlers);
         }
+        if self.pending.is_empty() {
+            // An idle circuit keeps no window storage.
+            self.pending = VecDeque::new();
+        }
         AckOutcome::Acknowledged {
             batches: count,
             released_event_handlers: released,
