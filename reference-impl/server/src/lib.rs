@@ -2,8 +2,12 @@
 //! sans-IO [`brasa_circuit::Server`].
 //!
 //! * One task per WebSocket connection feeds received frames to the shared core (behind a
-//!   `std::sync::Mutex`: the core is synchronous and never blocks) and a writer task writes the
-//!   core's [`Output`]s: text or binary frames, close code 1000.
+//!   `std::sync::Mutex`: the core is synchronous and never blocks) and writes the core's
+//!   [`Output`]s for that connection, which the core queues in the connection's outbox in its
+//!   order: text or binary frames, close code 1000.
+//! * Per connection the host holds one task, one outbox and the WebSocket with explicitly sized
+//!   buffers ([`WS_READ_BUFFER`], [`WS_WRITE_BUFFER`]): an idle circuit costs a few KiB
+//!   (`benches/README.md`, Capacity).
 //! * A timer task calls [`Server::tick`] with monotonic milliseconds since start.
 //! * Limits (fact sheet §4.4): 32 KiB messages (enforced by the core), handshake timeout 15 s,
 //!   keep-alive Ping every 15 s, close after 30 s without anything from the client.
@@ -15,7 +19,7 @@ pub mod descriptor;
 pub mod metrics;
 pub mod pages;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -31,8 +35,7 @@ use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use brasa_circuit::{FrameKind, Millis, Output, RegistryOptions, Server, ServerOptions};
-use futures_util::{SinkExt, StreamExt};
-use tokio::sync::mpsc;
+use futures_util::SinkExt;
 
 use crate::app::ConformanceApps;
 use crate::descriptor::Keys;
@@ -53,6 +56,13 @@ const TOKEN_LIFETIME: Duration = Duration::from_secs(60);
 /// A Ping message `[6]`, length-prefixed.
 // SRV-5.3: the bytes 02 91 06 in a binary frame.
 const PING: &[u8] = &[0x02, 0x91, 0x06];
+/// The WebSocket read buffer of a connection, allocated (and zeroed) up front. Client messages
+/// are small (a click is about 400 bytes, the first `UpdateRootComponents` about 2 KB); a
+/// larger frame grows the buffer as it arrives. tungstenite's default, 128 KiB, cost 128 KiB of
+/// resident memory per idle circuit.
+pub const WS_READ_BUFFER: usize = 512;
+/// The WebSocket write buffer: 0 writes each frame as it is queued; a flush follows each burst.
+pub const WS_WRITE_BUFFER: usize = 0;
 
 /// How the host is configured.
 #[derive(Debug, Clone)]
@@ -96,13 +106,44 @@ impl Default for Config {
 /// What a connection's writer does.
 enum Write {
     Frame(FrameKind, Vec<u8>),
+    /// The host's keep-alive Ping.
+    Ping,
     Close,
+}
+
+/// What the core has for one connection, in its order: filled under the core's lock, emptied
+/// by the connection's task.
+#[derive(Default)]
+struct Outbox {
+    writes: Mutex<VecDeque<Write>>,
+    ready: tokio::sync::Notify,
+}
+
+impl Outbox {
+    fn push(&self, write: Write) {
+        self.writes.lock().unwrap_or_else(|e| e.into_inner()).push_back(write);
+        self.ready.notify_one();
+    }
+
+    fn pop(&self) -> Option<Write> {
+        let mut writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let write = writes.pop_front();
+        if writes.is_empty() {
+            // An idle connection keeps no queue storage.
+            *writes = VecDeque::new();
+        }
+        write
+    }
+
+    fn is_empty(&self) -> bool {
+        self.writes.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
 }
 
 struct Shared {
     config: Config,
     server: Mutex<Server<ConformanceApps>>,
-    writers: Mutex<HashMap<u64, mpsc::UnboundedSender<Write>>>,
+    writers: Mutex<HashMap<u64, Arc<Outbox>>>,
     tokens: Mutex<HashMap<String, Instant>>,
     keys: Arc<Keys>,
     metrics: Arc<Metrics>,
@@ -134,12 +175,12 @@ impl Shared {
                     bytes,
                 } => {
                     if let Some(writer) = writers.get(&connection) {
-                        let _ = writer.send(Write::Frame(kind, bytes));
+                        writer.push(Write::Frame(kind, bytes));
                     }
                 }
                 Output::Close { connection } => {
                     if let Some(writer) = writers.get(&connection) {
-                        let _ = writer.send(Write::Close);
+                        writer.push(Write::Close);
                     }
                 }
             }
@@ -302,131 +343,199 @@ async fn connect(
     upgrade
         // SRV-5.1: a transport limit far above the hub's 32 KiB per message (CIR-5.3).
         .max_message_size(1 << 20)
-        .on_upgrade(move |socket| connection(shared, socket))
+        .read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(WS_WRITE_BUFFER)
+        .on_upgrade(move |socket| connection(shared, Box::new(socket)))
         .into_response()
 }
 
-async fn connection(shared: Arc<Shared>, socket: WebSocket) {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Write>();
+/// What ended a connection's loop.
+enum Ended {
+    /// The core closed the connection (after its last frames).
+    ByServer,
+    /// The client closed, or the transport failed.
+    ByClient,
+    /// No frame from the client in time (SRV-5.2, SRV-5.4).
+    TimedOut,
+}
+
+/// A WebSocket frame for a queued write; the first binary frame is the handshake response.
+fn frame_message(kind: FrameKind, bytes: Vec<u8>) -> Message {
+    match kind {
+        // SRV-5.1: the handshake response and hub messages binary, a refusal text.
+        FrameKind::Text => Message::Text(String::from_utf8_lossy(&bytes).into_owned().into()),
+        FrameKind::Binary => Message::Binary(bytes.into()),
+    }
+}
+
+/// Writes what the outbox holds, in order, and flushes. `Ok(true)`: the core closed the
+/// connection.
+async fn write_outbox(
+    outbox: &Outbox,
+    socket: &mut WebSocket,
+    metrics: &Metrics,
+    handshaken: &mut bool,
+) -> Result<bool, axum::Error> {
+    let mut wrote = false;
+    let mut close = false;
+    while let Some(write) = outbox.pop() {
+        let message = match write {
+            Write::Frame(kind, bytes) => {
+                metrics.frames_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                metrics
+                    .bytes_sent
+                    .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                *handshaken |= kind == FrameKind::Binary;
+                frame_message(kind, bytes)
+            }
+            // SRV-5.3.
+            Write::Ping => Message::Binary(Bytes::from_static(PING)),
+            // SRV-5.5: the queued frames first, then the Close frame.
+            Write::Close => {
+                close = true;
+                break;
+            }
+        };
+        socket.feed(message).await?;
+        wrote = true;
+    }
+    if wrote {
+        socket.flush().await?;
+    }
+    Ok(close)
+}
+
+/// One WebSocket connection, in one task: frames from the client go to the core, the core's
+/// frames for this connection go out in the core's order, a Ping after a keep-alive interval
+/// without sending, and the timeouts. The task's state is kept small (one timer, reset for each
+/// wait): it is most of what an idle circuit costs the host.
+///
+/// The socket comes boxed: the task then holds a pointer in every state instead of the socket
+/// (twice: as the argument and as the local), and the state machine stays small.
+async fn connection(shared: Arc<Shared>, mut socket: Box<WebSocket>) {
+    let outbox = Arc::new(Outbox::default());
     let id = {
         let mut server = shared.server.lock().unwrap_or_else(|e| e.into_inner());
         let id = server.open_connection();
-        shared.writers.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
+        shared
+            .writers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, outbox.clone());
         id
     };
     shared
         .metrics
         .connections_opened
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let span = tracing::info_span!("connection", id);
-    let _enter = span.enter();
-    tracing::debug!("open");
-    drop(_enter);
-    let (mut sink, mut stream) = socket.split();
-    let (handshaken_tx, handshaken_rx) = tokio::sync::watch::channel(false);
-    let keep_alive = shared.config.keep_alive;
-    let metrics = shared.metrics.clone();
-    // The writer: the core's frames in order, a Ping every keep-alive interval after the
-    // handshake response, and the close.
-    let writer = tokio::spawn(async move {
-        let mut ping = tokio::time::interval(keep_alive);
-        ping.tick().await;
-        let mut handshaken = false;
-        loop {
-            tokio::select! {
-                write = rx.recv() => match write {
-                    Some(Write::Frame(kind, bytes)) => {
-                        metrics.frames_sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        metrics.bytes_sent.fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                        // SRV-5.1: the handshake response and hub messages binary, a refusal text.
-                        let message = match kind {
-                            FrameKind::Text => Message::Text(String::from_utf8_lossy(&bytes).into_owned().into()),
-                            FrameKind::Binary => {
-                                if !handshaken {
-                                    handshaken = true;
-                                    let _ = handshaken_tx.send(true);
-                                }
-                                Message::Binary(bytes.into())
-                            }
-                        };
-                        if sink.send(message).await.is_err() {
-                            break;
-                        }
-                        // SignalR pings only when nothing else was sent for a whole interval (SRV-5.3).
-                        ping.reset();
-                    }
-                    // SRV-5.5: the queued frames first, then the Close frame with code 1000.
-                    Some(Write::Close) | None => {
-                        let _ = sink
-                            .send(Message::Close(Some(CloseFrame { code: 1000, reason: "".into() })))
-                            .await;
-                        break;
-                    }
-                },
-                _ = ping.tick(), if handshaken => {
-                    if sink.send(Message::Binary(Bytes::from_static(PING))).await.is_err() {
-                        break;
+    tracing::debug!(id, "open");
+    let config = &shared.config;
+    let metrics = &*shared.metrics;
+    // SRV-5.2: the handshake timeout; SRV-5.4: the client timeout, restarted by every frame received.
+    let handshake_deadline = tokio::time::Instant::now() + config.handshake_timeout;
+    let mut last_received = tokio::time::Instant::now();
+    let mut last_sent = tokio::time::Instant::now();
+    let mut handshaken = false;
+    let timer = tokio::time::sleep_until(handshake_deadline);
+    tokio::pin!(timer);
+    let ended = loop {
+        if !outbox.is_empty() {
+            // Writes that cannot complete within a client-timeout interval end the connection.
+            timer
+                .as_mut()
+                .reset(tokio::time::Instant::now() + config.client_timeout);
+            let written = tokio::select! {
+                written = write_outbox(&outbox, &mut socket, metrics, &mut handshaken) => written,
+                _ = timer.as_mut() => break Ended::ByClient,
+            };
+            match written {
+                Ok(close) => {
+                    last_sent = tokio::time::Instant::now();
+                    if close {
+                        break Ended::ByServer;
                     }
                 }
+                Err(_) => break Ended::ByClient,
             }
         }
-    });
-    // SRV-5.2: the handshake timeout; SRV-5.4: the client timeout, restarted by every frame received.
-    let handshake_deadline = tokio::time::Instant::now() + shared.config.handshake_timeout;
-    loop {
-        let handshaken = *handshaken_rx.borrow();
+        let client_deadline = last_received + config.client_timeout;
         let deadline = if handshaken {
-            tokio::time::Instant::now() + shared.config.client_timeout
+            client_deadline
         } else {
-            handshake_deadline.min(tokio::time::Instant::now() + shared.config.client_timeout)
+            handshake_deadline.min(client_deadline)
         };
+        // SignalR pings only when nothing else was sent for a whole interval (SRV-5.3).
+        let ping_at = last_sent + config.keep_alive;
+        let wake = if handshaken { deadline.min(ping_at) } else { deadline };
+        if timer.deadline() != wake {
+            timer.as_mut().reset(wake);
+        }
         let received = tokio::select! {
-            received = stream.next() => received,
-            _ = tokio::time::sleep_until(deadline) => {
-                tracing::info!(id, handshaken, "timed out");
-                break;
+            _ = outbox.ready.notified() => continue,
+            received = socket.recv() => received,
+            _ = timer.as_mut() => {
+                if tokio::time::Instant::now() >= deadline {
+                    tracing::info!(id, handshaken, "timed out");
+                    break Ended::TimedOut;
+                }
+                outbox.push(Write::Ping);
+                continue;
             }
-            _ = async {
-                let mut watch = handshaken_rx.clone();
-                let _ = watch.wait_for(|done| *done).await;
-            }, if !handshaken => continue,
         };
         let bytes = match received {
-            Some(Ok(Message::Binary(bytes))) => bytes.to_vec(),
-            Some(Ok(Message::Text(text))) => text.as_bytes().to_vec(),
+            Some(Ok(Message::Binary(bytes))) => bytes,
+            Some(Ok(Message::Text(text))) => Bytes::from(text),
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break Ended::ByClient,
         };
-        shared
-            .metrics
+        last_received = tokio::time::Instant::now();
+        metrics
             .bytes_received
             .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed);
-        let (closed, timers) = shared.with_server(|server, now| {
+        let timers = shared.with_server(|server, now| {
             let outputs = server.receive(id, &bytes, now);
-            let closed = outputs
-                .iter()
-                .any(|o| matches!(o, Output::Close { connection } if *connection == id));
-            ((closed, server.has_timers()), outputs)
+            (server.has_timers(), outputs)
         });
         if timers {
             shared.timer_wake.notify_one();
         }
-        if closed {
-            break;
-        }
-    }
+    };
+    // The closing phase runs once: boxed, it takes no room in the task while the connection lives.
+    Box::pin(close_connection(&shared, id, &outbox, &mut socket, ended, handshaken)).await;
+}
+
+/// SRV-5.5: the core forgets the connection; what it still queued goes out, then the Close frame
+/// with code 1000, then the closing handshake.
+async fn close_connection(
+    shared: &Shared,
+    id: u64,
+    outbox: &Outbox,
+    socket: &mut WebSocket,
+    ended: Ended,
+    mut handshaken: bool,
+) {
     shared.with_server(|server, now| {
         server.connection_closed(id, now);
         ((), Vec::new())
     });
-    // Dropping the sender ends the writer after what it was given, with a close frame.
     shared.writers.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-    let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
-    // SRV-5.5. The closing handshake (RFC 6455 section 7.1.1): read, and discard, what the client still
+    if !matches!(ended, Ended::ByServer) {
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            write_outbox(outbox, socket, &shared.metrics, &mut handshaken),
+        )
+        .await;
+    }
+    let close = Message::Close(Some(CloseFrame {
+        code: 1000,
+        reason: "".into(),
+    }));
+    let _ = tokio::time::timeout(Duration::from_secs(5), socket.send(close)).await;
+    // The closing handshake (RFC 6455 section 7.1.1): read, and discard, what the client still
     // sends until its Close frame, so that closing the socket with unread data does not make the
     // kernel reset the connection and drop the last frames (JS.Error, Close) still in its send queue.
     let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while let Some(Ok(message)) = stream.next().await {
+        while let Some(Ok(message)) = socket.recv().await {
             if matches!(message, Message::Close(_)) {
                 break;
             }
