@@ -14,6 +14,7 @@
 
 mod bindings;
 mod builder;
+mod cascading;
 pub mod cases;
 mod diff;
 mod event;
@@ -23,6 +24,7 @@ pub mod runtime;
 mod str;
 
 pub use builder::{BuildError, RenderTreeBuilder};
+pub use cascading::CascadingValue;
 pub use cases::{CaseError, render_tree_sequence};
 pub use event::{ChangeValue, DispatchEventError, EventArgs, EventFieldInfo, NamedEventError, RenderError};
 pub use frame::{

@@ -5,10 +5,11 @@ use std::any::Any;
 use std::collections::VecDeque;
 
 use brasa_protocol::render_batch::{BatchWriter, Diff, Edit, EncodeError, Frame, RenderBatch};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::bindings::{EventBinding, EventBindings};
 use crate::builder::RenderTreeBuilder;
+use crate::cascading::CascadingValue;
 use crate::diff::{DiffBuilder, IntKey};
 use crate::event::{ChangeValue, DispatchEventError, EventArgs, EventFieldInfo, NamedEventError, RenderError};
 use crate::frame::{AttributeValue, ComponentId, ComponentType, EventHandler, FrameKind, RenderFragment, RenderFrame};
@@ -66,12 +67,28 @@ pub trait Component: AsAny + Send {
 #[derive(Clone, Copy, Default)]
 pub struct ParameterView<'a> {
     frames: &'a [RenderFrame],
+    /// The cascading values offered above the component, nearest first: (name, value).
+    cascading: &'a [(Option<Str>, AttributeValue)],
 }
 
 impl<'a> ParameterView<'a> {
     /// No parameters.
     pub fn empty() -> Self {
-        ParameterView { frames: &[] }
+        ParameterView {
+            frames: &[],
+            cascading: &[],
+        }
+    }
+
+    /// The cascading value named `name` offered by the nearest [`CascadingValue`](crate::CascadingValue)
+    /// above the component, or with `None` the nearest unnamed one (`[CascadingParameter]`,
+    /// RT-2.7). Blazor also matches unnamed values by type; Brasa's values are untyped, so an
+    /// unnamed parameter takes the nearest unnamed value.
+    pub fn cascading(&self, name: Option<&str>) -> Option<&'a AttributeValue> {
+        self.cascading
+            .iter()
+            .find(|(n, _)| n.as_deref() == name)
+            .map(|(_, value)| value)
     }
 
     /// The parameters of the component frame at `tree[index]`.
@@ -83,6 +100,7 @@ impl<'a> ParameterView<'a> {
         }
         ParameterView {
             frames: &tree[index + 1..last],
+            cascading: &[],
         }
     }
 
@@ -550,6 +568,10 @@ pub struct Renderer {
     pending_retirements: VecDeque<(u64, Vec<u64>)>,
     /// The live named events: (component id, frame index) → (event type, assigned name).
     named_events: FxHashMap<(ComponentId, usize), (Str, Str)>,
+    /// Live `CascadingValue` components (RT-2.7); none: no ancestor walk at all.
+    cascading_providers: usize,
+    /// Each provider's subscribers: the components below it given its value.
+    cascading_subscribers: FxHashMap<ComponentId, FxHashSet<ComponentId>>,
 }
 
 impl Default for Renderer {
@@ -574,6 +596,8 @@ impl Renderer {
             batches_produced: 0,
             pending_retirements: VecDeque::new(),
             named_events: FxHashMap::default(),
+            cascading_providers: 0,
+            cascading_subscribers: FxHashMap::default(),
         }
     }
 
@@ -625,6 +649,9 @@ impl Renderer {
         let id = self.next_component_id;
         self.next_component_id += 1;
         component.attach(id);
+        if component.as_ref().as_any().is::<CascadingValue>() {
+            self.cascading_providers += 1;
+        }
         self.components.insert(
             id,
             ComponentState {
@@ -994,9 +1021,66 @@ impl Renderer {
 
     /// Gives a component new parameters (`SetDirectParameters`) and queues its render.
     pub(crate) fn set_child_parameters(&mut self, component_id: ComponentId, parameters: ParameterView<'_>) {
-        if let Some(state) = self.components.get_mut(&component_id) {
-            state.component.set_parameters(&parameters);
-            self.queue_render(component_id);
+        // RT-2.7: the values the CascadingValue components above offer, nearest first; each
+        // provider remembers the component as a subscriber.
+        let mut cascading = Vec::new();
+        if self.cascading_providers > 0 {
+            let mut ancestor = self.components.get(&component_id).and_then(|s| s.parent);
+            while let Some(id) = ancestor {
+                let Some(state) = self.components.get(&id) else { break };
+                if let Some(provider) = state.component.as_ref().as_any().downcast_ref::<CascadingValue>()
+                    && let Some(value) = provider.value()
+                {
+                    cascading.push((provider.name.clone(), value.clone()));
+                    self.cascading_subscribers.entry(id).or_default().insert(component_id);
+                }
+                ancestor = state.parent;
+            }
+        }
+        let parameters = ParameterView {
+            frames: parameters.frames,
+            cascading: &cascading,
+        };
+        let Some(state) = self.components.get_mut(&component_id) else {
+            return;
+        };
+        state.component.set_parameters(&parameters);
+        // RT-2.7: a provider whose value changed gives its subscribers their parameters again.
+        let changed = state
+            .component
+            .as_mut()
+            .as_any_mut()
+            .downcast_mut::<CascadingValue>()
+            .is_some_and(|provider| std::mem::take(&mut provider.changed));
+        self.queue_render(component_id);
+        if changed {
+            let subscribers: Vec<ComponentId> = self
+                .cascading_subscribers
+                .get(&component_id)
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default();
+            for subscriber in subscribers {
+                self.resupply_parameters(subscriber);
+            }
+        }
+    }
+
+    /// Gives a component the parameters its parent's current tree has for it again, with the
+    /// cascading values as they are now.
+    fn resupply_parameters(&mut self, component_id: ComponentId) {
+        let Some(parent) = self.components.get(&component_id).and_then(|s| s.parent) else {
+            return;
+        };
+        let Some(parent_state) = self.components.get_mut(&parent) else {
+            return;
+        };
+        // The parent's tree is borrowed while the child gets its parameters: take it out.
+        let tree = std::mem::take(&mut parent_state.current_tree.frames);
+        if let Some(index) = tree.iter().position(|f| f.component_id() == Some(component_id)) {
+            self.set_child_parameters(component_id, ParameterView::for_component(&tree, index));
+        }
+        if let Some(parent_state) = self.components.get_mut(&parent) {
+            parent_state.current_tree.frames = tree;
         }
     }
 
@@ -1075,6 +1159,15 @@ impl Renderer {
             let tree = &state.current_tree;
             self.batch
                 .dispose_frames(component_id, &tree.frames, &tree.disposables, 0, tree.frames.len());
+            if state.component.as_ref().as_any().is::<CascadingValue>() {
+                self.cascading_providers -= 1;
+                self.cascading_subscribers.remove(&component_id);
+            }
+            if self.cascading_providers > 0 {
+                for subscribers in self.cascading_subscribers.values_mut() {
+                    subscribers.remove(&component_id);
+                }
+            }
             drop(state);
             self.batch.disposed_component_ids.push(component_id);
         }

@@ -829,3 +829,135 @@ fn an_overridden_handler_gets_no_id_and_the_frames_after_it_are_still_tracked() 
     assert_eq!(batch.disposed_component_ids.len(), 1);
     assert_eq!(changes(&batch), [(Removed, 3, "onsubmit", "splat")]);
 }
+
+// ------------------------------------------------------------------------------------------
+// Cascading values (RT-2.7)
+
+/// `[CascadingParameter] string Label` and `[CascadingParameter(Name = "Theme")]`, with a
+/// known-immutable `Index` parameter that never changes.
+#[derive(Default)]
+struct Reader {
+    label: String,
+    theme: String,
+    sets: u32,
+}
+
+impl Component for Reader {
+    fn set_parameters(&mut self, parameters: &ParameterView<'_>) {
+        self.sets += 1;
+        self.label = parameters
+            .cascading(None)
+            .and_then(AttributeValue::as_str)
+            .unwrap_or("-")
+            .to_owned();
+        self.theme = parameters
+            .cascading(Some("Theme"))
+            .and_then(AttributeValue::as_str)
+            .unwrap_or("-")
+            .to_owned();
+    }
+
+    fn render(&self, b: &mut RenderTreeBuilder<'_>) {
+        b.add_content(0, format!("{} {}", self.label, self.theme));
+    }
+}
+
+/// (label, theme, theme fixed)
+type Offer = (String, String, bool);
+
+fn offer(state: &Offer, b: &mut RenderTreeBuilder<'_>) {
+    b.open_component::<CascadingValue>(0);
+    b.add_component_parameter(1, "Value", state.1.clone());
+    b.add_component_parameter(2, "Name", "Theme");
+    b.add_component_parameter(3, "IsFixed", state.2);
+    b.add_component_parameter(
+        4,
+        "ChildContent",
+        RenderFragment::new(|b| {
+            b.open_element(5, "div");
+            b.close_element();
+        }),
+    );
+    b.close_component();
+    b.open_component::<CascadingValue>(6);
+    b.add_component_parameter(7, "Value", state.0.clone());
+    b.add_component_parameter(
+        8,
+        "ChildContent",
+        RenderFragment::new(|b| {
+            b.open_component::<Reader>(9);
+            b.add_component_parameter(10, "Index", AttributeValue::immutable(1));
+            b.close_component();
+        }),
+    );
+    b.close_component();
+}
+
+fn reader(renderer: &Renderer) -> (String, String, u32) {
+    (0..renderer.component_count() as i32 + 8)
+        .find_map(|id| renderer.component::<Reader>(id))
+        .map(|r| (r.label.clone(), r.theme.clone(), r.sets))
+        .expect("the reader")
+}
+
+#[test]
+fn descendants_read_cascading_values_and_follow_their_changes() {
+    // RT-2.7: the nearest unnamed value, a named one; a change reaches a descendant whose own
+    // parameters did not change; only the named provider's own subtree sees the name.
+    let (mut renderer, id, _) = root(("a".to_owned(), "dark".to_owned(), false), offer);
+    // The Theme provider is a sibling, not an ancestor, of the reader: it does not see it.
+    assert_eq!(reader(&renderer), ("a".into(), "-".into(), 1));
+    let batch = rerender(&mut renderer, id, |s: &mut Offer| s.0 = "b".into());
+    assert_eq!(reader(&renderer).0, "b");
+    assert!(
+        batch
+            .reference_frames
+            .iter()
+            .any(|f| matches!(f, Frame::Text { content } if &**content == "b -")),
+        "the reader re-rendered with the new value"
+    );
+    // An unchanged value does not set the reader's parameters again (its own are equal).
+    let before = reader(&renderer).2;
+    rerender(&mut renderer, id, |s: &mut Offer| s.1 = "light".into());
+    assert_eq!(reader(&renderer).2, before);
+}
+
+#[test]
+fn a_named_value_reaches_its_descendants_and_a_fixed_one_never_changes() {
+    // RT-2.7
+    fn nested(state: &Offer, b: &mut RenderTreeBuilder<'_>) {
+        let label = state.0.clone();
+        b.open_component::<CascadingValue>(0);
+        b.add_component_parameter(1, "Value", state.1.clone());
+        b.add_component_parameter(2, "Name", "Theme");
+        b.add_component_parameter(3, "IsFixed", state.2);
+        b.add_component_parameter(
+            4,
+            "ChildContent",
+            RenderFragment::new(move |b| {
+                b.open_component::<CascadingValue>(5);
+                b.add_component_parameter(6, "Value", label.clone());
+                b.add_component_parameter(
+                    7,
+                    "ChildContent",
+                    RenderFragment::new(|b| {
+                        b.open_component::<Reader>(8);
+                        b.add_component_parameter(9, "Index", AttributeValue::immutable(1));
+                        b.close_component();
+                    }),
+                );
+                b.close_component();
+            }),
+        );
+        b.close_component();
+    }
+    let (mut renderer, id, _) = root(("a".to_owned(), "dark".to_owned(), true), nested);
+    assert_eq!(reader(&renderer), ("a".into(), "dark".into(), 1));
+    // Fixed: a new theme is not passed on.
+    rerender(&mut renderer, id, |s: &mut Offer| s.1 = "light".into());
+    assert_eq!(reader(&renderer).1, "dark");
+    // Not fixed any more: the next change is.
+    rerender(&mut renderer, id, |s: &mut Offer| s.2 = false);
+    rerender(&mut renderer, id, |s: &mut Offer| s.1 = "blue".into());
+    assert_eq!(reader(&renderer).1, "blue");
+}

@@ -2,15 +2,18 @@
 
 use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 
-use brasa_render::{Component, EventArgs, EventHandler, ParameterView, RenderFragment, RenderTreeBuilder, Str};
+use brasa_render::{
+    AttributeValue, CascadingValue, Component, EventArgs, EventHandler, ParameterView, RenderFragment,
+    RenderTreeBuilder, Str,
+};
 
 use super::error_ui;
 
 /// `Child.Disposed`: a process-wide static, as in `Child.razor`.
 static CHILDREN_DISPOSED: AtomicI64 = AtomicI64::new(0);
 
-/// `Child.razor`: a label (the cascading value, passed as a parameter: `CascadingValue` renders
-/// no markup), child content and a ping callback.
+/// `Child.razor`: a label (the cascading value of `Nested`'s `CascadingValue`), child content
+/// and a ping callback.
 #[derive(Default)]
 pub struct Child {
     index: i32,
@@ -29,7 +32,11 @@ impl Drop for Child {
 impl Component for Child {
     fn set_parameters(&mut self, parameters: &ParameterView<'_>) {
         self.index = parameters.get_value::<i32>("Index").copied().unwrap_or_default();
-        self.label = parameters.get_str("Label").unwrap_or_default();
+        // `[CascadingParameter] public string Label`: the nearest unnamed cascading value.
+        self.label = match parameters.cascading(None) {
+            Some(AttributeValue::String(label)) => label.clone(),
+            _ => Str::default(),
+        };
         self.child_content = parameters.get_fragment("ChildContent");
         self.on_ping = parameters.get_event_handler("OnPing");
     }
@@ -114,37 +121,49 @@ impl Component for Nested {
         );
         b.add_content(12, "Rename");
         b.close_element();
-        if self.show {
-            for k in 0..self.n {
-                b.open_component::<Child>(13);
-                b.set_key(k);
-                b.add_component_parameter(14, "Index", k);
-                b.add_component_parameter(15, "Label", self.label.clone());
-                b.add_component_parameter(
-                    16,
-                    "OnPing",
-                    EventHandler::capturing(k, |n: &mut Nested, k: &i32, _: &EventArgs| n.pings += k + 1),
-                );
-                b.add_component_parameter(
-                    17,
-                    "ChildContent",
-                    RenderFragment::new(move |b| {
-                        b.open_element(18, "em");
-                        b.add_content(19, "content of ");
-                        b.add_content(20, k.to_string());
-                        b.close_element();
-                    }),
-                );
-                b.close_component();
-            }
-        }
-        b.open_element(21, "p");
-        b.add_attribute(22, "id", "pings");
-        b.add_content(23, "pings: ");
-        b.add_content(24, self.pings.to_string());
-        b.add_content(25, "; disposed: ");
-        b.add_content(26, CHILDREN_DISPOSED.load(Relaxed).to_string());
+        // `<CascadingValue Value="label">` around the children: each Child reads it as its
+        // `[CascadingParameter] Label` (RT-2.7).
+        b.open_component::<CascadingValue>(13);
+        b.add_component_parameter(14, "Value", self.label.clone());
+        let (show, count) = (self.show, self.n);
+        b.add_component_parameter(
+            15,
+            "ChildContent",
+            RenderFragment::new(move |b| {
+                if !show {
+                    return;
+                }
+                for k in 0..count {
+                    b.open_component::<Child>(16);
+                    b.set_key(k);
+                    b.add_component_parameter(17, "Index", k);
+                    b.add_component_parameter(
+                        18,
+                        "OnPing",
+                        EventHandler::capturing(k, |n: &mut Nested, k: &i32, _: &EventArgs| n.pings += k + 1),
+                    );
+                    b.add_component_parameter(
+                        19,
+                        "ChildContent",
+                        RenderFragment::new(move |b| {
+                            b.open_element(20, "em");
+                            b.add_content(21, "content of ");
+                            b.add_content(22, k.to_string());
+                            b.close_element();
+                        }),
+                    );
+                    b.close_component();
+                }
+            }),
+        );
+        b.close_component();
+        b.open_element(23, "p");
+        b.add_attribute(24, "id", "pings");
+        b.add_content(25, "pings: ");
+        b.add_content(26, self.pings.to_string());
+        b.add_content(27, "; disposed: ");
+        b.add_content(28, CHILDREN_DISPOSED.load(Relaxed).to_string());
         b.close_element();
-        error_ui(b, 27);
+        error_ui(b, 29);
     }
 }

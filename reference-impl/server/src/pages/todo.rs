@@ -102,8 +102,8 @@ impl Component for Todo {
             b.add_attribute(
                 31,
                 "onchange",
-                // A lambda closing over the loop variable: a new delegate, so a new event
-                // handler id, on every render (fact sheet §8.5).
+                // `@bind="item.Done"`: the binder is a new delegate on every render, so a new
+                // event handler id each time (fact sheet §8.5).
                 EventHandler::unique(move |todo: &mut Todo, args: &EventArgs| {
                     if let Some(item) = todo.items.iter_mut().find(|item| item.id == id) {
                         item.done = args.checked().unwrap_or(!item.done);
@@ -123,7 +123,11 @@ impl Component for Todo {
             b.add_attribute(
                 40,
                 "onclick",
-                EventHandler::unique(move |todo: &mut Todo, _: &EventArgs| todo.items.retain(|item| item.id != id)),
+                // `() => Remove(item)`: .NET 10 compares the closures' captured `item` (the same
+                // object on every render), so the id is kept (RT-3.2).
+                EventHandler::capturing(item.id, |todo: &mut Todo, id: &u32, _: &EventArgs| {
+                    todo.items.retain(|item| item.id != *id)
+                }),
             );
             b.add_content(41, "x");
             b.close_element();
