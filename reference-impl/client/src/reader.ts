@@ -47,6 +47,7 @@ export const FRAME_TYPES = ["", "element", "text", "attribute", "component", "re
   "componentReferenceCapture", "markup", "componentRenderMode", "namedEvent"];
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }), latin1 = new TextDecoder("latin1");
+const NON_ASCII = /[^\0-\x7f]/;
 const WS = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
 // Dedup modes (RB-5.6): 0 always, 1 if empty, 2 if whitespace-only, 3 never.
@@ -93,7 +94,7 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
 
   // String entries (RB-5.1 … RB-5.4). ASCII strings are slices of one decode of the region.
   const strings: string[] = [], sizes = new Int32Array(stringCount);
-  const ascii = stringCount ? latin1.decode(input.subarray(stringData, spAt)) : "";
+  const ascii = stringCount ? latin1.decode(input.subarray(stringData, spAt)) : "", wide = NON_ASCII.test(ascii);
   let cursor = stringData;
   for (let index = 0; index < stringCount; index++) {
     const entry = spAt + 4 * index;
@@ -114,10 +115,8 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     const start = cursor + used;
     if (value > spAt - start) fail("truncated", start, "RB-5.1");
     if (value > limits.stringBytes) fail("limit_exceeded", cursor, "RB-1.5");
-    const stop = start + value;
-    let k = start;
-    while (k < stop && input[k] < 128) k++;
-    if (k == stop) strings.push(ascii.slice(start - stringData, stop - stringData));
+    const stop = start + value, text = ascii.slice(start - stringData, stop - stringData);
+    if (!wide || !NON_ASCII.test(text)) strings.push(text);
     else {
       const bytes = input.subarray(start, stop);
       try {
