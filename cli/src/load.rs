@@ -1258,7 +1258,9 @@ fn raise_file_limit(needed: u64) -> Result<u64> {
     .map_err(|e| LoadError::FileLimit(format!("cannot raise the soft limit from {soft} to {target}: {e}")))?;
     if target < needed {
         return Err(LoadError::FileLimit(format!(
-            "{needed} descriptors needed, the hard limit is {hard}: raise it (as root, `ulimit -n {needed}`)"
+            "{needed} descriptors needed, but the hard limit is {hard} and this process may not raise it \
+             (that takes CAP_SYS_RESOURCE, e.g. root's `ulimit -Hn {needed}`): spread the circuits over \
+             several processes"
         )));
     }
     Ok(target)

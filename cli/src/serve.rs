@@ -38,6 +38,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
+    raise_file_limit();
     let config = brasa_server::Config {
         app: args.app,
         retention: Duration::from_secs(args.retention),
@@ -52,4 +53,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     runtime
         .block_on(brasa_server::serve(args.addr, config))
         .with_context(|| format!("serving on {}", args.addr))
+}
+
+/// Raises the soft open-file limit to the hard one: each circuit's WebSocket is a descriptor, and
+/// soft limits are often 1,024.
+fn raise_file_limit() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current == limit.maximum {
+        return;
+    }
+    let raised = Rlimit {
+        current: limit.maximum,
+        maximum: limit.maximum,
+    };
+    match setrlimit(Resource::Nofile, raised) {
+        Ok(()) => tracing::info!(limit = ?limit.maximum, "open-file limit raised"),
+        Err(e) => tracing::warn!(%e, soft = ?limit.current, "cannot raise the open-file limit"),
+    }
 }
