@@ -413,23 +413,10 @@ impl<'o, 's> BatchWriter<'o, 's> {
     }
 }
 
-/// Writes into a buffer sized beforehand, moving forward.
-struct Cursor<'b> {
-    buf: &'b mut [u8],
-    at: usize,
-}
-
-impl Cursor<'_> {
-    #[inline(always)]
-    fn put<const N: usize>(&mut self, bytes: [u8; N]) {
-        self.buf[self.at..self.at + N].copy_from_slice(&bytes);
-        self.at += N;
-    }
-
-    #[inline(always)]
-    fn int(&mut self, value: i32) {
-        self.put(value.to_le_bytes());
-    }
+/// Writes `value` at the start of `place`.
+#[inline(always)]
+fn put(place: &mut [u8], value: i32) {
+    place[..4].copy_from_slice(&value.to_le_bytes());
 }
 
 /// `BatchWriter::write`: appends the batch to `out`.
@@ -444,59 +431,71 @@ fn write_batch<'s, S: AsRef<str>>(
 ) -> Result<(), EncodeError> {
     let base = out.len();
     let edit_count: usize = updated_components.iter().map(|d| d.edits.len()).sum();
-    // Everything before the string data has a size known beforehand: it is written into place,
-    // in a buffer grown once (appending entry by entry stores the vector's length after each).
+    // The diffs, their table and the frame count are written into place in a buffer grown once;
+    // then the frames are appended (zeroing a large batch's frames beforehand costs more than
+    // a capacity check per frame); then the disposed ids are written into place. (Appending a
+    // run of plain numbers one by one stores the vector's length after each, a chain of stores
+    // that limits the loop.)
     let diff_table = 8 * updated_components.len() + EDIT_SIZE * edit_count;
     let frames = diff_table + 4 + 4 * updated_components.len();
-    let disposed_components = frames + 4 + FRAME_SIZE * reference_frames.len();
-    let disposed_handlers = disposed_components + 4 + 4 * disposed_component_ids.len();
-    let data_start = disposed_handlers + 4 + 8 * disposed_event_handler_ids.len();
-    out.resize(base + data_start, 0);
-    let mut at = Cursor {
-        buf: &mut out[base..],
-        at: 0,
-    };
+    let disposed_size = 4 + 4 * disposed_component_ids.len() + 4 + 8 * disposed_event_handler_ids.len();
+    out.reserve(frames + 4 + FRAME_SIZE * reference_frames.len() + disposed_size);
+    out.resize(base + frames + 4, 0);
+    let (mut diffs, table) = out[base..].split_at_mut(diff_table);
     for diff in updated_components {
-        at.int(diff.component_id);
-        at.int(diff.edits.len() as i32);
-        for edit in &diff.edits {
-            at.put(edit_entry(strings, edit));
+        let (header, rest) = diffs.split_at_mut(8);
+        put(header, diff.component_id);
+        put(&mut header[4..], diff.edits.len() as i32);
+        let (edits, rest) = rest.split_at_mut(EDIT_SIZE * diff.edits.len());
+        for (place, edit) in edits.chunks_exact_mut(EDIT_SIZE).zip(&diff.edits) {
+            place.copy_from_slice(&edit_entry(strings, edit));
         }
+        diffs = rest;
     }
-    // The diff table: the count, each diff's position.
-    at.int(updated_components.len() as i32);
+    // The diff table: the count, each diff's position; then the frame count.
+    put(table, updated_components.len() as i32);
     let mut position = 0i32;
-    for diff in updated_components {
-        at.int(position);
+    for (entry, diff) in table[4..].chunks_exact_mut(4).zip(updated_components) {
+        put(entry, position);
         position = position.wrapping_add((8 + EDIT_SIZE * diff.edits.len()) as i32);
     }
-    at.int(reference_frames.len() as i32);
+    let frame_count = table.len() - 4;
+    put(&mut table[frame_count..], reference_frames.len() as i32);
     for frame in reference_frames {
-        at.put(frame_entry(strings, frame));
+        let entry = frame_entry(strings, frame);
+        out.extend_from_slice(&entry);
     }
-    at.int(disposed_component_ids.len() as i32);
-    for &id in disposed_component_ids {
-        at.int(id);
+
+    let disposed_components = out.len() - base;
+    out.resize(base + disposed_components + disposed_size, 0);
+    let disposed = &mut out[base + disposed_components..];
+    put(disposed, disposed_component_ids.len() as i32);
+    let (components, handlers) = disposed[4..].split_at_mut(4 * disposed_component_ids.len());
+    for (place, id) in components.chunks_exact_mut(4).zip(disposed_component_ids) {
+        place.copy_from_slice(&id.to_le_bytes());
     }
-    at.int(disposed_event_handler_ids.len() as i32);
-    for &id in disposed_event_handler_ids {
-        at.put(id.to_le_bytes());
+    put(handlers, disposed_event_handler_ids.len() as i32);
+    for (place, id) in handlers[4..].chunks_exact_mut(8).zip(disposed_event_handler_ids) {
+        place.copy_from_slice(&id.to_le_bytes());
     }
+    let disposed_handlers = disposed_components + 4 + 4 * disposed_component_ids.len();
+    let data_start = out.len() - base;
 
     // The string data, then the position of each string, then the trailer.
     let table = &strings.scratch;
     out.extend_from_slice(&table.data[..strings.end]);
     let string_table = out.len() - base;
     out.resize(base + string_table + 4 * table.starts.len() + 20, 0);
-    let mut at = Cursor {
-        buf: &mut out[base + string_table..],
-        at: 0,
-    };
-    for &start in &table.starts {
-        at.int((data_start + start as usize) as i32);
+    let (positions, trailer) = out[base + string_table..].split_at_mut(4 * table.starts.len());
+    for (entry, &start) in positions.chunks_exact_mut(4).zip(&table.starts) {
+        put(entry, (data_start + start as usize) as i32);
     }
-    for position in [diff_table, frames, disposed_components, disposed_handlers, string_table] {
-        at.int(position as i32);
+    for (place, position) in
+        trailer
+            .chunks_exact_mut(4)
+            .zip([diff_table, frames, disposed_components, disposed_handlers, string_table])
+    {
+        put(place, position as i32);
     }
     // Every count and position is at most the total size, so if the total fits in int32 none
     // of the `as i32` conversions above wrapped.
