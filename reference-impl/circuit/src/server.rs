@@ -164,7 +164,8 @@ pub enum EndReason {
 struct Circuit<A> {
     app: A,
     window: RenderWindow,
-    public_id: String,
+    /// The circuit's public id (CircuitId.Id), kept as its random bytes: text only when shown.
+    public_id: CircuitSecret,
 }
 
 #[derive(Clone)]
@@ -483,7 +484,7 @@ impl<F: AppFactory> Server<F> {
                     let id = self
                         .registry
                         .get_mut(secret)
-                        .map(|c| c.public_id.clone())
+                        .map(|c| c.public_id.encode())
                         .unwrap_or_default();
                     if let Some(circuit) = self.registry.terminate(secret) {
                         drop(circuit);
@@ -511,7 +512,7 @@ impl<F: AppFactory> Server<F> {
                     return false;
                 }
                 let secret = CircuitSecret::from_random((self.random)());
-                let public_id = CircuitSecret::from_random((self.random)()).encode();
+                let public_id = CircuitSecret::from_random((self.random)());
                 let mut circuit = Circuit {
                     app,
                     window: RenderWindow::new(self.options.window),

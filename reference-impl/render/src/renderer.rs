@@ -376,6 +376,9 @@ impl BatchBuilder {
 /// A component's render tree: its frames, and the frames a disposal looks at (child
 /// components and attributes whose value is an event handler), in order, with their ids, so
 /// that disposing a subtree reads this list rather than every frame.
+/// Up to this many frames a tree counts as small (see `render_in_existing_batch`).
+const SMALL_TREE_FRAMES: usize = 64;
+
 #[derive(Default)]
 pub(crate) struct Tree {
     pub(crate) frames: Vec<RenderFrame>,
@@ -1135,6 +1138,13 @@ impl Renderer {
         let result = diff.diff_trees(&old_tree.frames, &mut new_tree.frames);
         let edits = diff.into_edits();
         new_tree.note_ids();
+        // A small tree keeps no spare capacity: most components of an idle circuit are small
+        // and rendered once, and their memory is what an idle circuit costs. Large trees keep
+        // theirs, to be reused by the next render.
+        if new_tree.frames.capacity() <= SMALL_TREE_FRAMES {
+            new_tree.frames.shrink_to_fit();
+            new_tree.disposables.shrink_to_fit();
+        }
         if let Some(state) = self.components.get_mut(&component_id) {
             state.current_tree = new_tree;
             state.spare_tree = old_tree;

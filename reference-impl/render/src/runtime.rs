@@ -168,6 +168,19 @@ struct IncomingStream {
     then: Option<StreamContinuation>,
 }
 
+/// The interop tables, allocated on first use: most circuits of a page without interop never
+/// need them, and an idle circuit should cost little memory.
+#[derive(Default)]
+struct Interop {
+    pending: HashMap<i64, (ComponentId, Continuation)>,
+    objects: HashMap<i64, ObjectReference>,
+    statics: BTreeMap<(String, String), StaticMethod>,
+    /// Byte arrays of the JS→.NET payload being received (ids from 0).
+    received_arrays: Vec<Vec<u8>>,
+    outgoing_streams: HashMap<i64, Vec<u8>>,
+    incoming: HashMap<i64, IncomingStream>,
+}
+
 #[derive(Default)]
 struct State {
     now: Millis,
@@ -176,18 +189,12 @@ struct State {
     calls: Vec<ServerCall>,
     work: Vec<Work>,
     next_async_handle: i64,
-    pending: HashMap<i64, (ComponentId, Continuation)>,
     /// DotNetObjectReference ids and .NET stream ids share one sequence (ids from 2).
     next_object_id: i64,
-    objects: HashMap<i64, ObjectReference>,
-    statics: BTreeMap<(String, String), StaticMethod>,
     next_byte_array: i64,
-    /// Byte arrays of the JS→.NET payload being received (ids from 0).
-    received_arrays: Vec<Vec<u8>>,
     received_bytes: usize,
-    outgoing_streams: HashMap<i64, Vec<u8>>,
     next_js_stream: i64,
-    incoming: HashMap<i64, IncomingStream>,
+    io: Option<Box<Interop>>,
     next_timer: u64,
     timers: BTreeMap<u64, Timer>,
     changed: Vec<(ComponentId, Option<ChangedHandler>)>,
@@ -204,12 +211,18 @@ pub struct Runtime {
     state: Arc<Mutex<State>>,
 }
 
+impl State {
+    fn io(&mut self) -> &mut Interop {
+        self.io.get_or_insert_with(Box::default)
+    }
+}
+
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = self.lock();
         f.debug_struct("Runtime")
             .field("uri", &state.uri)
-            .field("pending_calls", &state.pending.len())
+            .field("pending_calls", &state.io.as_ref().map_or(0, |io| io.pending.len()))
             .field("timers", &state.timers.len())
             .finish()
     }
@@ -326,9 +339,14 @@ impl Runtime {
             return Err(ServiceError::InvalidInteropArguments);
         }
         let mut state = self.lock();
-        let arrays = std::mem::take(&mut state.received_arrays);
+        // Without interop tables (only untracked calls so far) nothing waits: no allocation.
+        let Some(io) = state.io.as_mut() else {
+            return Ok(());
+        };
+        let arrays = std::mem::take(&mut io.received_arrays);
+        let pending = io.pending.remove(&async_handle);
         state.received_bytes = 0;
-        let Some((component, continuation)) = state.pending.remove(&async_handle) else {
+        let Some((component, continuation)) = pending else {
             return Ok(());
         };
         let result = if succeeded {
@@ -348,17 +366,17 @@ impl Runtime {
     pub fn receive_byte_array(&self, id: i64, data: Vec<u8>) -> Result<(), ServiceError> {
         let mut state = self.lock();
         if id == 0 {
-            state.received_arrays.clear();
+            state.io().received_arrays.clear();
             state.received_bytes = 0;
         }
-        if id != state.received_arrays.len() as i64 {
+        if id != state.io().received_arrays.len() as i64 {
             return Err(ServiceError::InvalidInteropArguments);
         }
         state.received_bytes += data.len().max(4);
         if state.received_bytes > MAX_BYTE_ARRAYS_PER_CALL {
             return Err(ServiceError::ByteArrayLimit);
         }
-        state.received_arrays.push(data);
+        state.io().received_arrays.push(data);
         Ok(())
     }
 
@@ -375,7 +393,7 @@ impl Runtime {
         let arguments = self.arguments(arguments_json);
         let (component, invoker) = {
             let mut state = self.lock();
-            let object = state.objects.remove(&object_id)?;
+            let object = state.io.as_mut()?.objects.remove(&object_id)?;
             (object.component, object.invoker)
         };
         if method == "__Dispose" {
@@ -388,6 +406,7 @@ impl Runtime {
             result
         });
         self.lock()
+            .io()
             .objects
             .insert(object_id, ObjectReference { component, invoker });
         Some(answer.flatten())
@@ -396,7 +415,11 @@ impl Runtime {
     fn arguments(&self, arguments_json: &str) -> Json {
         let arguments: Json = serde_json::from_str(arguments_json).unwrap_or(Json::Array(vec![]));
         let mut state = self.lock();
-        let arrays = std::mem::take(&mut state.received_arrays);
+        let arrays = state
+            .io
+            .as_mut()
+            .map(|io| std::mem::take(&mut io.received_arrays))
+            .unwrap_or_default();
         state.received_bytes = 0;
         revive_byte_arrays(arguments, &arrays)
     }
@@ -405,18 +428,25 @@ impl Runtime {
     pub fn invoke_static(&self, assembly: &str, method: &str, arguments_json: &str) -> Option<Result<Json, String>> {
         let arguments = self.arguments(arguments_json);
         let state = self.lock();
-        let method = state.statics.get(&(assembly.to_owned(), method.to_owned()))?;
+        let method = state
+            .io
+            .as_ref()?
+            .statics
+            .get(&(assembly.to_owned(), method.to_owned()))?;
         Some(method(&arguments))
     }
 
     /// Whether any static method is registered for this assembly.
     pub fn has_assembly(&self, assembly: &str) -> bool {
-        self.lock().statics.keys().any(|(a, _)| a == assembly)
+        self.lock()
+            .io
+            .as_ref()
+            .is_some_and(|io| io.statics.keys().any(|(a, _)| a == assembly))
     }
 
     /// `SendDotNetStreamToJS(streamId)`: the stream's bytes, claimed once (SVC-1.8).
     pub fn claim_dotnet_stream(&self, stream_id: i64) -> Option<Vec<u8>> {
-        self.lock().outgoing_streams.remove(&stream_id)
+        self.lock().io().outgoing_streams.remove(&stream_id)
     }
 
     /// `ReceiveJSDataChunk(streamId, chunkId, data, error)`: false for an unknown stream;
@@ -429,7 +459,7 @@ impl Runtime {
         error: Option<&str>,
     ) -> Result<bool, ServiceError> {
         let mut state = self.lock();
-        let Some(stream) = state.incoming.get_mut(&stream_id) else {
+        let Some(stream) = state.io.as_mut().and_then(|io| io.incoming.get_mut(&stream_id)) else {
             return Ok(false);
         };
         let outcome = if chunk_id == -1 || error.is_some() {
@@ -442,7 +472,7 @@ impl Runtime {
             (stream.data.len() == stream.length).then(|| Ok(std::mem::take(&mut stream.data)))
         };
         if let Some(outcome) = outcome
-            && let Some(mut stream) = state.incoming.remove(&stream_id)
+            && let Some(mut stream) = state.io().incoming.remove(&stream_id)
         {
             let then = stream.then.take();
             let js_object_id = stream.js_object_id;
@@ -586,9 +616,11 @@ impl Runtime {
         for slot in state.changing.iter_mut().filter(|(c, _)| *c == component) {
             slot.1 = None;
         }
-        state.objects.retain(|_, o| o.component != component);
-        state.pending.retain(|_, (c, _)| *c != component);
-        state.incoming.retain(|_, s| s.component != component);
+        if let Some(io) = state.io.as_mut() {
+            io.objects.retain(|_, o| o.component != component);
+            io.pending.retain(|_, (c, _)| *c != component);
+            io.incoming.retain(|_, s| s.component != component);
+        }
         Self::report_listeners(&mut state, false);
     }
 
@@ -630,7 +662,7 @@ impl Runtime {
         let handle = state.next_async_handle;
         state.next_async_handle += 1;
         if let Some(continuation) = continuation {
-            state.pending.insert(handle, continuation);
+            state.io().pending.insert(handle, continuation);
         }
         state.calls.push(ServerCall::BeginInvokeJs {
             async_handle: handle,
@@ -694,7 +726,7 @@ impl Runtime {
         let mut state = self.lock();
         let id = state.next_object_id;
         state.next_object_id += 1;
-        state.objects.insert(
+        state.io().objects.insert(
             id,
             ObjectReference {
                 component,
@@ -707,7 +739,7 @@ impl Runtime {
     /// Disposes an object reference (`DotNetObjectReference.Dispose`).
     pub fn dispose_object_reference(&self, reference: &Json) {
         if let Some(id) = reference.get("__dotNetObject").and_then(Json::as_i64) {
-            self.lock().objects.remove(&id);
+            self.lock().io().objects.remove(&id);
         }
     }
 
@@ -719,6 +751,7 @@ impl Runtime {
         invoke: impl Fn(&Json) -> Result<Json, String> + Send + 'static,
     ) {
         self.lock()
+            .io()
             .statics
             .insert((assembly.to_owned(), method.to_owned()), Box::new(invoke));
     }
@@ -739,7 +772,7 @@ impl Runtime {
         let mut state = self.lock();
         let id = state.next_object_id;
         state.next_object_id += 1;
-        state.outgoing_streams.insert(id, bytes);
+        state.io().outgoing_streams.insert(id, bytes);
         state.calls.push(ServerCall::BeginTransmitStream { stream_id: id });
         json!({ "__dotNetStream": id })
     }
@@ -778,7 +811,7 @@ impl Runtime {
         }
         let stream_id = state.next_js_stream;
         state.next_js_stream += 1;
-        state.incoming.insert(
+        state.io().incoming.insert(
             stream_id,
             IncomingStream {
                 component,
@@ -797,7 +830,7 @@ impl Runtime {
             None,
         );
         if length == 0 {
-            let mut stream = state.incoming.remove(&stream_id).expect("just inserted");
+            let mut stream = state.io().incoming.remove(&stream_id).expect("just inserted");
             let then = stream.then.take().expect("set above");
             state.work.push(Work {
                 component,

@@ -40,8 +40,6 @@ pub struct ConformanceApp {
     keys: Arc<Keys>,
     metrics: Arc<Metrics>,
     renderer: Renderer,
-    base_uri: String,
-    uri: String,
     /// The circuit's services (interop, navigation, timers); every call to the browser goes
     /// through its queue, in order.
     runtime: Runtime,
@@ -70,8 +68,6 @@ impl ConformanceApp {
             keys,
             metrics,
             renderer,
-            base_uri: String::new(),
-            uri: String::new(),
             runtime: Runtime::new(),
             pending: VecDeque::new(),
             retiring: VecDeque::new(),
@@ -206,8 +202,6 @@ impl ConformanceApp {
 
 impl CircuitApp for ConformanceApp {
     fn start(&mut self, base_uri: &str, uri: &str, components: &str) -> Result<(), String> {
-        self.base_uri = base_uri.to_owned();
-        self.uri = uri.to_owned();
         self.runtime.start(base_uri, uri);
         // §6.2: the renderer's attach call is the circuit's first .NET→JS call.
         self.runtime.invoke_js_void(
@@ -402,7 +396,6 @@ impl CircuitApp for ConformanceApp {
         self.runtime
             .location_changed(uri, state, intercepted)
             .map_err(|e| e.to_string())?;
-        self.uri = uri.to_owned();
         self.drain()
     }
 
