@@ -5,41 +5,7 @@ use brasa_protocol::render_batch::{Edit, Frame, FrameType};
 
 use crate::*;
 
-/// A component whose render is a closure over its `state`.
-struct Root<S: Send + Sync + 'static> {
-    state: S,
-    render: fn(&S, &mut RenderTreeBuilder<'_>),
-}
-
-impl<S: Send + Sync + 'static> Component for Root<S> {
-    fn render(&self, b: &mut RenderTreeBuilder<'_>) {
-        (self.render)(&self.state, b)
-    }
-}
-
-fn root<S: Send + Sync + 'static>(
-    state: S,
-    render: fn(&S, &mut RenderTreeBuilder<'_>),
-) -> (Renderer, ComponentId, Batch) {
-    let mut renderer = Renderer::new();
-    let id = renderer.add_root_component(Root { state, render });
-    let batch = renderer.render_root_component(id).unwrap().unwrap();
-    (renderer, id, batch)
-}
-
-fn rerender<S: Send + Sync + 'static>(renderer: &mut Renderer, id: ComponentId, f: impl FnOnce(&mut S)) -> Batch {
-    renderer.with_component(id, |r: &mut Root<S>| f(&mut r.state)).unwrap();
-    renderer.state_has_changed(id).unwrap();
-    renderer.process_render_queue().unwrap().unwrap()
-}
-
-fn frames(render: impl FnOnce(&mut RenderTreeBuilder<'_>)) -> (Vec<RenderFrame>, Result<(), BuildError>) {
-    let mut frames = Vec::new();
-    let mut builder = RenderTreeBuilder::new(&mut frames, 0);
-    render(&mut builder);
-    let result = builder.finish();
-    (frames, result)
-}
+use super::{frames, rerender, root};
 
 fn edits(batch: &Batch) -> Vec<Edit<Str>> {
     batch.updated_components.iter().flat_map(|d| d.edits.clone()).collect()
