@@ -4,6 +4,7 @@
 //! recorded encode times for the same batches.
 #![forbid(unsafe_code)]
 
+pub mod report;
 use std::path::{Path, PathBuf};
 
 use brasa_protocol::render_batch::{Diff, Edit, Frame, RenderBatch, encode};

@@ -6,10 +6,12 @@
 //! (default: `target/criterion` of the workspace, or `$CARGO_TARGET_DIR/criterion`).
 //! Times are criterion's median estimates.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
 use brasa_benches::ASPNETCORE_WRITER;
+use brasa_benches::report::{Group, criterion_dir, load_groups, time};
+
+fn ratio(x: Option<f64>) -> String {
+    x.map_or("–".into(), brasa_benches::report::ratio)
+}
 
 /// Validating must take at most this many times a memcpy of the same bytes.
 const VALIDATE_OVER_MEMCPY: f64 = 8.0;
@@ -18,84 +20,9 @@ const JSON_OVER_ENCODE: f64 = 10.0;
 /// Encoding must be at least this many times faster than ASP.NET Core's `RenderBatchWriter`.
 const ASPNETCORE_OVER_ENCODE: f64 = 5.0;
 
-#[derive(Default)]
-struct Group {
-    bytes: Option<u64>,
-    /// function id -> median nanoseconds
-    times: BTreeMap<String, f64>,
-}
-
-fn find_estimates(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "new") {
-                if path.join("estimates.json").is_file() {
-                    out.push(path);
-                }
-            } else {
-                find_estimates(&path, out);
-            }
-        }
-    }
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn time(ns: f64) -> String {
-    if ns < 1e3 {
-        format!("{ns:.0} ns")
-    } else if ns < 1e6 {
-        format!("{:.2} µs", ns / 1e3)
-    } else {
-        format!("{:.2} ms", ns / 1e6)
-    }
-}
-
-fn ratio(x: Option<f64>) -> String {
-    match x {
-        Some(r) if r >= 100.0 => format!("{r:.0}×"),
-        Some(r) if r >= 10.0 => format!("{r:.1}×"),
-        Some(r) => format!("{r:.2}×"),
-        None => "–".into(),
-    }
-}
-
 fn main() {
-    let dir = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
-            .join("criterion")
-    });
-    let mut found = Vec::new();
-    find_estimates(&dir, &mut found);
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for new in found {
-        let Ok(text) = std::fs::read_to_string(new.join("benchmark.json")) else {
-            continue;
-        };
-        let Ok(benchmark) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        let (Some(group), Some(function)) = (benchmark["group_id"].as_str(), benchmark["function_id"].as_str()) else {
-            continue;
-        };
-        if !(group.starts_with("jsfb-") || group.starts_with("synthetic-")) {
-            continue;
-        }
-        let estimates = read_json(&new.join("estimates.json"));
-        let Some(median) = estimates["median"]["point_estimate"].as_f64() else {
-            continue;
-        };
-        let entry = groups.entry(group.to_owned()).or_default();
-        entry.bytes = entry.bytes.or(benchmark["throughput"]["Bytes"].as_u64());
-        entry.times.insert(function.to_owned(), median);
-    }
+    let dir = criterion_dir();
+    let groups = load_groups(&dir, &["jsfb-", "synthetic-"]);
     if groups.is_empty() {
         eprintln!(
             "no results of the render_batch bench under {}; run `cargo bench -p brasa-benches --bench render_batch` first",

@@ -8,10 +8,9 @@
 //! (default: `target/criterion` of the workspace, or `$CARGO_TARGET_DIR/criterion`).
 //! Times are criterion's median estimates.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
 /// Rendering must be at least this many times faster than ASP.NET Core's recorded time.
+use brasa_benches::report::{criterion_dir, load_groups, ratio, time};
+
 const TARGET: f64 = 3.0;
 
 /// ASP.NET Core 10's renderer, in process, time to render each operation, best of 5, as
@@ -31,81 +30,9 @@ const ASPNETCORE_RENDER: &[(&str, &str, f64)] = &[
     ("render-10-append-1000-rows", "append 1,000 rows", 1.63e-3),
 ];
 
-#[derive(Default)]
-struct Group {
-    bytes: Option<u64>,
-    /// function id -> median nanoseconds
-    times: BTreeMap<String, f64>,
-}
-
-fn find_estimates(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "new") {
-                if path.join("estimates.json").is_file() {
-                    out.push(path);
-                }
-            } else {
-                find_estimates(&path, out);
-            }
-        }
-    }
-}
-
-fn read_json(path: &Path) -> Option<serde_json::Value> {
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
-}
-
-fn time(ns: f64) -> String {
-    if ns < 1e3 {
-        format!("{ns:.0} ns")
-    } else if ns < 1e6 {
-        format!("{:.1} µs", ns / 1e3)
-    } else {
-        format!("{:.2} ms", ns / 1e6)
-    }
-}
-
-fn ratio(r: f64) -> String {
-    if r >= 100.0 {
-        format!("{r:.0}×")
-    } else if r >= 10.0 {
-        format!("{r:.1}×")
-    } else {
-        format!("{r:.2}×")
-    }
-}
-
 fn main() {
-    let dir = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
-            .join("criterion")
-    });
-    let mut found = Vec::new();
-    find_estimates(&dir, &mut found);
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for new in found {
-        let Some(benchmark) = read_json(&new.join("benchmark.json")) else {
-            continue;
-        };
-        let (Some(group), Some(function)) = (benchmark["group_id"].as_str(), benchmark["function_id"].as_str()) else {
-            continue;
-        };
-        if !group.starts_with("render-") {
-            continue;
-        }
-        let Some(median) = read_json(&new.join("estimates.json")).and_then(|e| e["median"]["point_estimate"].as_f64())
-        else {
-            continue;
-        };
-        let entry = groups.entry(group.to_owned()).or_default();
-        entry.bytes = entry.bytes.or(benchmark["throughput"]["Bytes"].as_u64());
-        entry.times.insert(function.to_owned(), median);
-    }
+    let dir = criterion_dir();
+    let groups = load_groups(&dir, &["render-"]);
     if groups.is_empty() {
         eprintln!(
             "no results of the render bench under {}; run `cargo bench -p brasa-benches --bench render` first",
