@@ -89,7 +89,7 @@ pub struct RenderTreeBuilder<'a> {
     /// The duplicate pass's attribute names (folded for a comparison ignoring case) and where
     /// each was last seen; also the names of attributes written as no frame since
     /// `add_multiple_attributes` (null and `false`), with the index the next frame would have.
-    seen_attribute_names: FxHashMap<String, usize>,
+    seen_attribute_names: Option<Box<FxHashMap<String, usize>>>,
 }
 
 /// An attribute name as .NET's `OrdinalIgnoreCase` compares it: each character by its simple
@@ -119,7 +119,7 @@ impl<'a> RenderTreeBuilder<'a> {
             receiver,
             error: None,
             multiple_attributes: false,
-            seen_attribute_names: FxHashMap::default(),
+            seen_attribute_names: None,
         }
     }
 
@@ -135,7 +135,7 @@ impl<'a> RenderTreeBuilder<'a> {
             receiver,
             error: None,
             multiple_attributes: false,
-            seen_attribute_names: FxHashMap::default(),
+            seen_attribute_names: None,
         }
     }
 
@@ -194,10 +194,7 @@ impl<'a> RenderTreeBuilder<'a> {
     #[inline(always)]
     fn open_frame(&mut self, sequence: i32, kind: FrameKind, frame_type: FrameType) {
         if self.multiple_attributes {
-            // A new scope: the enclosing element's or component's attributes are complete.
-            if let Some(&parent) = self.open.last() {
-                self.process_duplicate_attributes(parent + 1);
-            }
+            self.duplicate_pass_before_child();
         }
         let index = self.frames.len();
         self.push(sequence, kind);
@@ -215,7 +212,7 @@ impl<'a> RenderTreeBuilder<'a> {
         }
         let index = self.open.pop().unwrap_or_default();
         if self.multiple_attributes && expected != FrameType::Region {
-            self.process_duplicate_attributes(index + 1);
+            self.duplicate_pass_on_close(index);
         }
         let length = (self.frames.len() - index) as i32;
         match &mut self.frames[index].kind {
@@ -329,11 +326,30 @@ impl<'a> RenderTreeBuilder<'a> {
         }
     }
 
+    /// A new scope opens: the enclosing element's or component's attributes are complete.
+    #[cold]
+    #[inline(never)]
+    fn duplicate_pass_before_child(&mut self) {
+        if let Some(&parent) = self.open.last() {
+            self.process_duplicate_attributes(parent + 1);
+        }
+    }
+
+    /// The element or component at `index` closes: its attributes are complete.
+    #[cold]
+    #[inline(never)]
+    fn duplicate_pass_on_close(&mut self, index: usize) {
+        self.process_duplicate_attributes(index + 1);
+    }
+
     /// `TrackAttributeName`: an attribute written as no frame still overrides the same name
     /// written before it.
     #[cold]
     fn track_attribute_name(&mut self, name: &str) {
-        self.seen_attribute_names.insert(fold_case(name), self.frames.len());
+        let index = self.frames.len();
+        self.seen_attribute_names
+            .get_or_insert_with(Box::default)
+            .insert(fold_case(name), index);
     }
 
     /// `ProcessDuplicateAttributes`: removes the attributes that a later one of the same name
@@ -341,7 +357,7 @@ impl<'a> RenderTreeBuilder<'a> {
     #[cold]
     fn process_duplicate_attributes(&mut self, first: usize) {
         self.multiple_attributes = false;
-        let mut seen = std::mem::take(&mut self.seen_attribute_names);
+        let mut seen = self.seen_attribute_names.take().unwrap_or_default();
         let mut end = first;
         while end < self.frames.len() && matches!(self.frames[end].kind, FrameKind::Attribute { .. }) {
             end += 1;
@@ -366,7 +382,7 @@ impl<'a> RenderTreeBuilder<'a> {
             }
         }
         seen.clear();
-        self.seen_attribute_names = seen;
+        self.seen_attribute_names = Some(seen);
         if removed.is_empty() {
             return;
         }
