@@ -18,6 +18,7 @@ pub mod app;
 pub mod descriptor;
 pub mod metrics;
 pub mod pages;
+mod tcp;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -247,12 +248,7 @@ pub fn router(config: Config) -> Router {
 pub async fn serve(addr: SocketAddr, config: Config) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, app = %config.app, "listening");
-    // Each batch and answer is one small write the client waits for: no Nagle delay.
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router(config)).await
+    axum::serve(tcp::Listener(listener), router(config)).await
 }
 
 /// Retention expiry and application timers (SVC-3.1): sleeps until the core's next timer (at
