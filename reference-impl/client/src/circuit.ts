@@ -196,7 +196,7 @@ export class Circuit {
     if (this.ended || !this.hub || this.hub.closed) return;
     const name = e.type, id = String(++this.js.callId);
     const json = '[{"eventHandlerId":' + handlerId + ',"eventName":' + JSON.stringify(name) +
-      ',"eventFieldInfo":' + JSON.stringify(fieldInfo(e.target)) + "}," + JSON.stringify(eventArgs(name, e)) + "]";
+      ',"eventFieldInfo":' + JSON.stringify(fieldInfo(e.target, (el as any)._c)) + "}," + JSON.stringify(eventArgs(name, e)) + "]";
     this.hub.send("BeginInvokeDotNetFromJS", id, null, "DispatchEventAsync", this.dotNetObject, json);
   }
 

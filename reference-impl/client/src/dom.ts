@@ -8,10 +8,16 @@ export class ApplyError extends Error {
 const fail = (kind: string, req: string): never => { throw new ApplyError(kind, req); };
 
 const SVG = "http://www.w3.org/2000/svg";
-// The logical-tree record kept on each node: parent, children, container flag, root flag,
-// end marker (a root container's range ends before it), pending clear of prerendered content.
+// The logical-tree record (ED-1.x), kept only where the DOM alone cannot tell the logical tree:
+// on roots, on containers (component and markup comments) and on elements that hold a container.
+// Fields: parent (of a container), children, container flag, root flag, end marker (a root
+// container's range ends before it), pending clear of prerendered content. Any other element's
+// logical children are its DOM children, and a text node or element has no record at all.
 interface Logical { p: any; c: any[]; k?: 1; r?: 1; e?: Node | null; x?: 1 }
-const lg = (n: any): Logical => n._l || (n._l = { p: null, c: [] });
+const kidsOf = (n: any): any => (n._l ? n._l.c : n.childNodes);
+// The record of an element that had none, listing its DOM children.
+const boxed = (n: any): Logical => n._l || (n._l = { p: null, c: Array.from(n.childNodes) });
+const isContainer = (n: any) => n._l && n._l.k;
 
 export type EventSink = (handlerId: string, event: Event, element: Element) => void;
 
@@ -20,14 +26,13 @@ export class Applier {
   handlers = new Map<string, { el: any; ev: string }>();
   private listening = new Set<string>();
   private gone = new Set<number>();
-  private parsed = new Map<string, DocumentFragment>();
+  private parsed = [new Map<string, Node[]>(), new Map<string, Node[]>()]; // HTML, SVG
   constructor(public doc: Document, public onEvent?: EventSink) {}
 
   // Attach root component `id` to a container: a comment marker (Blazor Web; `end` is the node
   // that follows its prerendered content) or an element (blazor.server.js). ED-1.3.
   attachRoot(id: number, node: Node, end: Node | null = null) {
-    const l = lg(node);
-    l.r = 1; l.x = 1;
+    const l: Logical = (node as any)._l = { p: null, c: [], r: 1, x: 1 } as Logical;
     if (node.nodeType == 8) { l.k = 1; l.e = end; }
     this.components.set(id, node);
   }
@@ -37,8 +42,10 @@ export class Applier {
     for (const diff of batch.updatedComponents) {
       const container = this.components.get(diff.componentId);
       if (!container) fail("unknown_component", this.gone.has(diff.componentId) ? "ED-5.1" : "ED-2.2");
-      if (!attached(container)) fail("component_not_in_document", "ED-2.2");
-      const l = lg(container);
+      // A removed child's DOM nodes leave the document with it, so a component is attached when
+      // its container is (or is a root).
+      if (!container._l.r && !container.isConnected) fail("component_not_in_document", "ED-2.2");
+      const l: Logical = container._l;
       if (l.x) { // first diff of a root component: drop the prerendered content
         delete l.x;
         if (l.k) {
@@ -57,7 +64,7 @@ export class Applier {
     for (const id of batch.disposedComponentIds) {
       const c = this.components.get(id);
       if (!c) fail("unknown_disposed_component", "ED-5.1");
-      if (lg(c).r) while (lg(c).c.length) removeChild(c, 0);
+      if (c._l.r) while (c._l.c.length) removeChild(c, 0);
       this.components.delete(id);
       this.gone.add(id);
     }
@@ -73,13 +80,14 @@ export class Applier {
   private edits(container: any, componentId: number, edits: Edit[], frames: Frame[]) {
     let parent = container;
     let perm: [number, number][] | null = null;
+    const up: any[] = [];
     for (let x = 0; x < edits.length; x++) {
-      const e: any = edits[x], kids = lg(parent).c;
+      const e: any = edits[x], kids = kidsOf(parent);
       const t = e.type, i = e.siblingIndex;
       const child = kids[i];
       if (i !== undefined && t != "prependFrame" && t != "permutationListEntry" && i >= kids.length)
         fail("edit/sibling_index_out_of_range", t == "stepIn" ? "ED-2.3" : "ED-2.4");
-      if ((t == "stepIn" || t == "setAttribute" || t == "removeAttribute") && !isElement(child))
+      if ((t == "stepIn" || t == "setAttribute" || t == "removeAttribute") && !(child && child.nodeType == 1))
         fail("edit/not_an_element", t == "stepIn" ? "ED-2.3" : t == "setAttribute" ? "ED-2.7" : "ED-2.8");
       switch (t) {
         case "prependFrame":
@@ -94,18 +102,18 @@ export class Applier {
           else removeChild(parent, i);
           break;
         }
-        case "setAttribute": { const f = frames[e.referenceFrameIndex]; this.attr(child, f.name!, f.value ?? null, f.eventHandlerId); break; }
+        case "setAttribute": { const f = frames[e.referenceFrameIndex]; this.attr(child, f.name!, f.value ?? null, f.eventHandlerId, componentId); break; }
         case "removeAttribute": this.attr(child, e.name, null); break;
         case "updateText":
           if (!child || child.nodeType != 3) fail("edit/not_a_text", "ED-2.9");
           child.data = frames[e.referenceFrameIndex].content; break;
         case "updateMarkup":
-          if (!lg(child).k || this.isComponent(child)) fail("edit/not_a_markup_block", "ED-2.10");
+          if (!isContainer(child) || this.isComponent(child)) fail("edit/not_a_markup_block", "ED-2.10");
           removeChild(parent, i);
           this.insertFrame(parent, i, frames, e.referenceFrameIndex, componentId);
           break;
-        case "stepIn": parent = child; break;
-        case "stepOut": parent = lg(parent).p; break;
+        case "stepIn": up.push(parent); parent = child; break;
+        case "stepOut": parent = up.pop(); break;
         case "permutationListEntry":
           if (i >= kids.length || e.moveToSiblingIndex >= kids.length) fail("edit/permutation_index_out_of_range", "ED-2.11");
           (perm ||= []).push([i, e.moveToSiblingIndex]);
@@ -125,35 +133,18 @@ export class Applier {
   private insertFrame(parent: any, index: number, frames: Frame[], fi: number, cid: number, ns?: boolean): number {
     const f = frames[fi], doc = this.doc;
     switch (f.type) {
-      case "element": {
-        const svg = f.name == "svg" || (ns ?? svgHost(parent)), kids = svg && f.name != "foreignObject";
-        let el: any;
-        try { el = svg ? doc.createElementNS(SVG, f.name!) : doc.createElement(f.name!); }
-        catch { fail("edit/invalid_element_name", "ED-3.1"); }
-        el._c = cid;
-        const end = fi + f.subtreeLength!;
-        let j = fi + 1, n = 0;
-        for (; j < end && frames[j].type == "attribute"; j++) {
-          const a = frames[j];
-          this.attr(el, a.name!, a.value ?? null, a.eventHandlerId);
-        }
-        // The subtree is built detached and inserted once.
-        for (; j < end; j += frames[j].subtreeLength || 1) {
-          const c = frames[j];
-          if (c.type == "elementReferenceCapture") this.attr(el, "_bl_" + c.id, "");
-          else n += this.insertFrame(el, n, frames, j, cid, kids);
-        }
-        if (el._v !== undefined) setValue(el, el._v);
+      case "element":
+      case "text": {
+        const el = this.node(frames, fi, cid, f.type == "element" && (ns ?? svgHost(parent)));
         insertChild(parent, index, el);
-        if (f.name!.length == 6 && el.localName == "option") optionInserted(el);
+        if (el.localName == "option") optionInserted(el);
         return 1;
       }
-      case "text": insertChild(parent, index, doc.createTextNode(f.content!)); return 1;
       case "component": {
         if (this.components.has(f.componentId!)) fail("edit/component_already_attached", "ED-3.3");
-        const c = doc.createComment("!");
-        lg(c).k = 1;
-        insertChild(parent, index, c);
+        const c: any = doc.createComment("!");
+        c._l = { p: null, c: [], k: 1 };
+        insertChild(parent, index, c, 1);
         this.components.set(f.componentId!, c);
         return 1;
       }
@@ -166,24 +157,23 @@ export class Applier {
       case "markup": {
         // Text without markup is one text node; other markup is parsed once per content and
         // namespace, then cloned. The container and its nodes go in together.
-        const c = doc.createComment("!"), l = lg(c), html = f.content || " ";
-        l.k = 1;
-        if (!/[<&\r\0]/.test(html)) l.c = [doc.createTextNode(html)];
+        const c: any = doc.createComment("!"), html = f.content || " ";
+        let nodes;
+        if (!/[<&\r\0]/.test(html)) nodes = [doc.createTextNode(html)];
         else {
-          const svg = ns ?? svgHost(parent), key = (svg ? "s" : "h") + html, cache = this.parsed;
-          let frag = cache.get(key);
-          if (!frag) {
+          const svg = ns ?? svgHost(parent), cache = this.parsed[+svg];
+          let parsed = cache.get(html);
+          if (!parsed) {
             const holder: any = svg ? doc.createElementNS(SVG, "g") : doc.createElement("template");
             holder.innerHTML = html;
-            frag = holder.content || doc.createDocumentFragment();
-            if (svg) while (holder.firstChild) frag!.appendChild(holder.firstChild);
+            parsed = Array.from((holder.content || holder).childNodes);
             if (cache.size > 999) cache.clear();
-            cache.set(key, frag!);
+            cache.set(html, parsed);
           }
-          l.c = Array.from(doc.importNode(frag!, true).childNodes);
+          nodes = parsed.map((n) => doc.importNode(n, true));
         }
-        for (const node of l.c) node._l = { p: c, c: NONE };
-        insertChild(parent, index, c);
+        c._l = { p: null, c: nodes, k: 1 };
+        insertChild(parent, index, c, 1);
         return 1;
       }
       case "namedEvent": return 0;
@@ -193,9 +183,36 @@ export class Applier {
     }
   }
 
+  // An element or text frame `fi` with its subtree, built detached; `ns`: in an SVG host (ED-3.1,
+  // ED-3.2). Element and text children are appended as made, without the logical tree's checks,
+  // until a container child gives the element a logical-children list.
+  private node(frames: Frame[], fi: number, cid: number, ns: boolean): any {
+    const f = frames[fi], doc = this.doc;
+    if (f.type == "text") return doc.createTextNode(f.content!);
+    const svg = f.name == "svg" || ns, kids = svg && f.name != "foreignObject";
+    let el: any;
+    try { el = svg ? doc.createElementNS(SVG, f.name!) : doc.createElement(f.name!); }
+    catch { fail("edit/invalid_element_name", "ED-3.1"); }
+    const end = fi + f.subtreeLength!;
+    let j = fi + 1, v: any, boxed: any;
+    for (; j < end && frames[j].type == "attribute"; j++) {
+      const a = frames[j];
+      v = this.attr(el, a.name!, a.value ?? null, a.eventHandlerId, cid) || v;
+    }
+    for (; j < end; j += frames[j].subtreeLength || 1) {
+      const c = frames[j], t = c.type;
+      if (t == "elementReferenceCapture") this.attr(el, "_bl_" + c.id, "");
+      else if (!boxed && (t == "element" || t == "text")) el.appendChild(this.node(frames, j, cid, kids));
+      else { this.insertFrame(el, 1 / 0, frames, j, cid, kids); boxed = el._l; }
+    }
+    if (v) setValue(el, el._v);
+    return el;
+  }
+
   // Section 5: one attribute frame (or a RemoveAttribute, value null) applied to an element.
-  attr(el: any, name: string, value: string | null, handlerId?: bigint) {
+  attr(el: any, name: string, value: string | null, handlerId?: bigint, cid?: number) {
     if (handlerId) {
+      el._c = cid; // the component whose render set the handler (field info, events.ts)
       if (!name.startsWith("on")) fail("edit/event_name_without_on_prefix", "ED-4.1");
       const id = String(handlerId), ev = name.slice(2), h = (el._h ||= {});
       if (this.handlers.has(id)) fail("edit/event_handler_already_tracked", "ED-4.1");
@@ -210,6 +227,7 @@ export class Applier {
     if (v && html && (tag == "input" || tag == "select" || tag == "textarea")) {
       el._v = value;
       setValue(el, value);
+      return 1;
     } else if (html && !v && tag == "input") {
       el.checked = value !== null;
     } else if (name.startsWith("__internal_")) {
@@ -244,30 +262,22 @@ const NON_BUBBLING = new Set(("abort blur cancel canplay canplaythrough change c
   "loadeddata loadedmetadata loadend loadstart mouseenter mouseleave pointerenter pointerleave pause play playing progress ratechange reset " +
   "scroll seeked seeking stalled submit suspend timeupdate toggle unload volumechange waiting").split(" "));
 const MOUSE = new Set(["click", "dblclick", "mousedown", "mousemove", "mouseup"]);
-const isElement = (n: any) => n && n.nodeType == 1 && !lg(n).k;
-const domElement = (n: any): Element | null => (lg(n).k ? n.parentNode : n);
-const svgHost = (n: any) => { const h: any = domElement(n); return !!h && h.namespaceURI == SVG && h.localName != "foreignObject"; };
-// The children of a text or comment node that is no container: none, ever.
-const NONE: any[] = Object.freeze([]) as any;
+const svgHost = (n: any) => { const h: any = isContainer(n) ? n.parentNode : n; return !!h && h.namespaceURI == SVG && h.localName != "foreignObject"; };
 
-function attached(n: any): boolean {
-  for (; n; n = lg(n).p) if (lg(n).r) return true;
-  return false;
-}
 
 // The DOM nodes of a logical child's range: itself, then (for a container) its children's ranges.
 function range(n: any, out: any[] = []): any[] {
   out.push(n);
-  if (lg(n).k) for (const c of lg(n).c) range(c, out);
+  if (isContainer(n)) for (const c of n._l.c) range(c, out);
   return out;
 }
 
 // Where a node appended to `parent` goes (ED-1.4).
 function appendPoint(parent: any): [Node, Node | null] {
-  const l = lg(parent);
-  if (!l.k) return [parent, null];
+  const l = parent._l;
+  if (!l || !l.k) return [parent, null];
   if (!l.p) return [parent.parentNode, l.e || null];
-  const sibs = lg(l.p).c, i = sibs.indexOf(parent);
+  const sibs = l.p._l.c, i = sibs.indexOf(parent);
   return i + 1 < sibs.length ? [parent.parentNode, sibs[i + 1]] : appendPoint(l.p);
 }
 
@@ -278,36 +288,38 @@ function put(dom: Node, n: any, ref: Node | null) {
   if (l && l.k) for (const c of l.c) put(dom, c, ref);
 }
 
-function insertChild(parent: any, index: number, child: any) {
-  const l = lg(parent), kids = l.c, at = index < kids.length;
+// `index` may be Infinity: append. `box`: `child` is a container.
+function insertChild(parent: any, index: number, child: any, box?: 1) {
+  // An element whose logical children are its DOM children, unless a container joins them.
+  if (!parent._l && !box) return void parent.insertBefore(child, index < 1 / 0 && parent.childNodes[index] || null);
+  const l = boxed(parent), kids = l.c, at = index < kids.length;
   let dom = parent, ref = null;
   if (at) dom = (ref = kids[index]).parentNode;
   else if (l.k) [dom, ref] = appendPoint(parent);
-  const cl = child._l;
   put(dom, child, ref);
   if (at) kids.splice(index, 0, child); else kids.push(child);
-  if (cl) cl.p = parent;
-  else child._l = { p: parent, c: child.nodeType == 1 ? [] : NONE };
+  if (box) child._l.p = parent;
 }
 
 // Removes logical children index… of `parent`; with nothing else in the element, in one step.
 function removeTail(parent: any, index: number) {
-  const l = lg(parent), gone = l.c.splice(index);
+  if (!parent._l && !index) return void (parent.textContent = "");
+  const l = boxed(parent), gone = l.c.splice(index);
   let count = 0;
-  for (const c of gone) { count += lg(c).k ? range(c).length : 1; lg(c).p = null; }
+  for (const c of gone) { count += range(c).length; if (c._l) c._l.p = null; }
   if (!index && !l.k && parent.childNodes.length == count) parent.textContent = "";
   else for (const c of gone) for (const n of range(c)) n.remove();
 }
 
 function removeChild(parent: any, index: number) {
-  const [child] = lg(parent).c.splice(index, 1);
+  const l = parent._l, child = l ? l.c.splice(index, 1)[0] : parent.childNodes[index];
   for (const n of range(child)) n.remove();
-  lg(child).p = null;
+  if (child._l) child._l.p = null;
 }
 
 // ED-2.11: all moves of a list take effect together; only moved children are touched.
 function permute(parent: any, moves: [number, number][]) {
-  const kids = lg(parent).c, next = kids.slice(), from = new Set<number>(), to = new Set<number>();
+  const kids = kidsOf(parent), next = Array.from(kids) as any[], from = new Set<number>(), to = new Set<number>();
   for (const [a, b] of moves) {
     if (from.has(a) || to.has(b)) fail("edit/invalid_permutation", "ED-2.11");
     from.add(a); to.add(b);
@@ -321,7 +333,7 @@ function permute(parent: any, moves: [number, number][]) {
     if (to.has(i)) put(dom, next[i], ref);
     anchor = next[i];
   }
-  lg(parent).c = next;
+  if (parent._l) parent._l.c = next;
 }
 
 function setValue(el: any, v: string | null) {

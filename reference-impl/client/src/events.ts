@@ -55,9 +55,10 @@ export function eventArgs(name: string, e: any): unknown {
   return {};
 }
 
-// eventFieldInfo: non-null whenever the target is an input, select or textarea (fact sheet §8.2).
-export function fieldInfo(target: any): unknown {
+// eventFieldInfo: non-null whenever the target is an input, select or textarea (fact sheet §8.2);
+// its component is the one whose render set the handler, as Blazor's client reports.
+export function fieldInfo(target: any, componentId?: number): unknown {
   const tag = target && target.localName;
   if (tag != "input" && tag != "select" && tag != "textarea") return null;
-  return { componentId: target._c ?? null, fieldValue: elementValue(target, false) };
+  return { componentId: componentId ?? null, fieldValue: elementValue(target, false) };
 }

@@ -55,11 +55,10 @@ test("event args per family", () => {
   const box = doc.createElement("input");
   box.type = "checkbox";
   box.checked = true;
-  box._c = 4;
   const change = new window.Event("change");
   box.dispatchEvent(change);
   assert.deepEqual(eventArgs("change", change), { value: true });
-  assert.deepEqual(fieldInfo(box), { componentId: 4, fieldValue: true });
+  assert.deepEqual(fieldInfo(box, 4), { componentId: 4, fieldValue: true });
   const select = doc.createElement("select");
   select.multiple = true;
   select.innerHTML = "<option selected>a</option><option>b</option><option selected>c</option>";
