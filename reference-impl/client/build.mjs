@@ -7,12 +7,15 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 export const bundleOptions = {
   entryPoints: ["src/main.ts"], bundle: true, minify: true, format: "iife",
   target: "es2020", legalComments: "none", logLevel: "warning",
-  // Short names for private members that no page or test reaches in the bundle: each name here
-  // is used only as a property of Brasa's own objects (never a DOM or JS built-in's, never a key
-  // of data sent to the server), so renaming it throughout the bundle is safe.
+  // Short names for members that no page or test reaches in the bundle: each name here is used
+  // only as a property of Brasa's own objects (never a DOM or JS built-in's, never a key of data
+  // sent to the server or parsed from it), so renaming it throughout the bundle is safe.
   mangleProps: new RegExp("^(" + ["updateBatch", "reconnecting", "onInvocation", "nextObject", "navCall", "listening",
     "intercepting", "isComponent", "insertFrame", "dotNetObject", "intercept", "shutdown", "timers", "parsed", "gone",
-    "changing", "within", "retry", "started", "listeners", "pending"].join("|") + ")$"),
+    "changing", "within", "retry", "started", "listeners", "pending",
+    // the reader's batch, read only by the applier in the bundle (the Node tests use build/)
+    "referenceFrames", "updatedComponents", "disposedComponentIds", "disposedEventHandlerIds", "siblingIndex",
+    "referenceFrameIndex", "moveToSiblingIndex", "subtreeLength", "eventHandlerId"].join("|") + ")$"),
 };
 
 export function sizeReport(raw) {

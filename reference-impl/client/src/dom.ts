@@ -16,7 +16,14 @@ const SVG = "http://www.w3.org/2000/svg";
 interface Logical { p: any; c: any[]; k?: 1; r?: 1; e?: Node | null; x?: 1 }
 const kidsOf = (n: any): any => (n._l ? n._l.c : n.childNodes);
 // The record of an element that had none, listing its DOM children.
-const boxed = (n: any): Logical => n._l || (n._l = { p: null, c: Array.from(n.childNodes) });
+const boxed = (n: any): Logical => {
+  if (!n._l) {
+    const c = [];
+    for (let k = n.firstChild; k; k = k.nextSibling) c.push(k);
+    n._l = { p: null, c };
+  }
+  return n._l;
+};
 const isContainer = (n: any) => n._l && n._l.k;
 
 export type EventSink = (handlerId: string, event: Event, element: Element) => void;
@@ -303,8 +310,15 @@ function insertChild(parent: any, index: number, child: any, box?: 1) {
 
 // Removes logical children index… of `parent`; with nothing else in the element, in one step.
 function removeTail(parent: any, index: number) {
-  if (!parent._l && !index) return void (parent.textContent = "");
-  const l = boxed(parent), gone = l.c.splice(index);
+  if (!parent._l) {
+    // Its logical children are its DOM children: all go at once, or the tail as one range.
+    if (!index) return void (parent.textContent = "");
+    const r = parent.ownerDocument.createRange();
+    r.setStartBefore(parent.childNodes[index]);
+    r.setEndAfter(parent.lastChild);
+    return r.deleteContents();
+  }
+  const l = parent._l, gone = l.c.splice(index);
   let count = 0;
   for (const c of gone) { count += range(c).length; if (c._l) c._l.p = null; }
   if (!index && !l.k && parent.childNodes.length == count) parent.textContent = "";
