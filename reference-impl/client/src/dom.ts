@@ -75,8 +75,8 @@ export class Applier {
       this.components.delete(id);
       this.gone.add(id);
     }
-    for (const big of batch.disposedEventHandlerIds) {
-      const id = String(big), h = this.handlers.get(id);
+    for (const id of batch.disposedEventHandlerIds) {
+      const h = this.handlers.get(id);
       if (h) {
         if (h.el._h[h.ev] == id) delete h.el._h[h.ev];
         this.handlers.delete(id);
@@ -217,11 +217,11 @@ export class Applier {
   }
 
   // Section 5: one attribute frame (or a RemoveAttribute, value null) applied to an element.
-  attr(el: any, name: string, value: string | null, handlerId?: bigint, cid?: number) {
+  attr(el: any, name: string, value: string | null, handlerId?: string, cid?: number) {
     if (handlerId) {
       el._c = cid; // the component whose render set the handler (field info, events.ts)
       if (!name.startsWith("on")) fail("edit/event_name_without_on_prefix", "ED-4.1");
-      const id = String(handlerId), ev = name.slice(2), h = (el._h ||= {});
+      const id = handlerId, ev = name.slice(2), h = (el._h ||= {});
       if (this.handlers.has(id)) fail("edit/event_handler_already_tracked", "ED-4.1");
       if (h[ev]) this.handlers.delete(h[ev]);
       h[ev] = id;

@@ -28,7 +28,7 @@ export interface Frame {
   subtreeLength?: number;
   name?: string;
   value?: string | null;
-  eventHandlerId?: bigint;
+  eventHandlerId?: string; // decimal, exact for every 64-bit id (RB-6.2)
   componentId?: number;
   content?: string;
   id?: string;
@@ -38,7 +38,7 @@ export interface RenderBatch {
   updatedComponents: Diff[];
   referenceFrames: Frame[];
   disposedComponentIds: number[];
-  disposedEventHandlerIds: bigint[];
+  disposedEventHandlerIds: string[];
 }
 
 export const EDIT_TYPES = ["", "prependFrame", "removeFrame", "setAttribute", "removeAttribute", "updateText",
@@ -56,7 +56,11 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
   const len = input.length;
   const dv = new DataView(input.buffer, input.byteOffset, len);
   const i32 = (p: number) => dv.getInt32(p, true);
-  const u64 = (p: number) => dv.getBigUint64(p, true);
+  // A 64-bit id as decimal text: through a double while that is exact, else through BigInt.
+  const u64 = (p: number) => {
+    const hi = dv.getUint32(p + 4, true);
+    return hi < 0x200000 ? String(hi * 4294967296 + dv.getUint32(p, true)) : String(dv.getBigUint64(p, true));
+  };
   if (len > limits.batchBytes) fail("batch_too_large", 0, "RB-1.5");
   if (len < 20) fail("truncated", 0, "RB-1.3");
   const end = len - 20;
@@ -244,10 +248,10 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
       pad(c, at + 12); pad(d, at + 16);
     } else if (t == 3) {
       name = str(a, at + 4, false, 0)!;
-      const handler = c || d ? u64(at + 12) : 0;
+      const handler = c || d ? u64(at + 12) : "";
       if (handler && b != -1) fail("handler_with_value", at + 8, "RB-3.6");
       value = str(b, at + 8, true, 1);
-      if (handler) eventHandlerId = handler as bigint;
+      if (handler) eventHandlerId = handler;
     } else if (t == 2 || t == 8 || t == 6) {
       const s = str(a, at + 4, false, t == 2 ? 2 : 3)!;
       if (t == 6) id = s; else content = s;
@@ -271,10 +275,10 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     if (id < 0) fail("negative_value", at, "RB-4.1");
     disposedComponentIds.push(id);
   }
-  const disposedEventHandlerIds: bigint[] = [];
+  const disposedEventHandlerIds: string[] = [];
   for (let i = 0; i < dhCount; i++) {
     const at = dhAt + 4 + 8 * i, id = u64(at);
-    if (!id) fail("zero_event_handler_id", at, "RB-4.2");
+    if (id == "0") fail("zero_event_handler_id", at, "RB-4.2");
     disposedEventHandlerIds.push(id);
   }
   if (nextNew != stringCount) fail("non_canonical_strings", spAt + 4 * nextNew, "RB-5.8");

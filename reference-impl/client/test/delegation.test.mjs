@@ -20,11 +20,11 @@ test("bubbling, flags, non-bubbling, disabled, submit", () => {
   const outer = doc.createElement("div"), inner = doc.createElement("button"), form = doc.createElement("form");
   outer.appendChild(inner);
   doc.body.append(outer, form);
-  applier.attr(outer, "onclick", null, 1n);
-  applier.attr(inner, "onclick", null, 2n);
-  applier.attr(outer, "onfocus", null, 3n);
-  applier.attr(inner, "onfocus", null, 4n);
-  applier.attr(form, "onsubmit", null, 5n);
+  applier.attr(outer, "onclick", null, "1");
+  applier.attr(inner, "onclick", null, "2");
+  applier.attr(outer, "onfocus", null, "3");
+  applier.attr(inner, "onfocus", null, "4");
+  applier.attr(form, "onsubmit", null, "5");
   inner.dispatchEvent(new window.MouseEvent("click", { bubbles: true }));
   assert.deepEqual(calls.splice(0), [["2", "click", "button"], ["1", "click", "div"]]);
   inner.dispatchEvent(new window.FocusEvent("focus"));
