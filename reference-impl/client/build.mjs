@@ -12,7 +12,8 @@ export const bundleOptions = {
   // sent to the server or parsed from it), so renaming it throughout the bundle is safe.
   mangleProps: new RegExp("^(" + ["updateBatch", "reconnecting", "onInvocation", "nextObject", "navCall", "listening",
     "intercepting", "isComponent", "insertFrame", "dotNetObject", "intercept", "shutdown", "timers", "parsed", "gone",
-    "changing", "within", "retry", "started", "listeners", "pending",
+    "changing", "within", "retry", "started", "listeners", "pending", "attachRoot", "components", "handlers",
+    "onEvent", "nextBatch", "applier", "callId", "calls", "objects", "streams", "transmit", "secret",
     // the reader's batch, read only by the applier in the bundle (the Node tests use build/)
     "referenceFrames", "updatedComponents", "disposedComponentIds", "disposedEventHandlerIds", "siblingIndex",
     "referenceFrameIndex", "moveToSiblingIndex", "subtreeLength", "eventHandlerId"].join("|") + ")$"),
