@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { JSDOM } from "jsdom";
 import { readBatch } from "../build/reader.js";
 import { Applier, ApplyError } from "../build/dom.js";
+import { innerHTML } from "../test-support/html.mjs";
 
 const root = new URL("../../../conformance/vectors/semantics/", import.meta.url);
 const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
@@ -18,27 +19,6 @@ export function setup() {
   const applier = new Applier(doc);
   applier.attachRoot(0, marker);
   return { window, doc, rootEl, applier };
-}
-
-// innerHTML as current Chromium serialises it (it escapes < and > in attribute values too).
-const VOID = new Set("area base br col embed hr img input link meta source track wbr param keygen basefont bgsound frame".split(" "));
-const RAW = new Set("style script xmp iframe noembed noframes plaintext noscript".split(" "));
-const esc = (s, attr) => s.replace(/&/g, "&amp;").replace(/\u00a0/g, "&nbsp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-  .replace(/"/g, attr ? "&quot;" : '"');
-export function innerHTML(node) {
-  let out = "";
-  const kids = node.localName === "template" ? node.content.childNodes : node.childNodes;
-  for (const n of kids) {
-    if (n.nodeType === 1) {
-      const name = n.namespaceURI === "http://www.w3.org/1999/xhtml" ? n.localName : n.tagName;
-      out += "<" + name;
-      for (const a of n.attributes) out += " " + a.name + '="' + esc(a.value, true) + '"';
-      out += ">";
-      if (!(VOID.has(name) && n.namespaceURI === "http://www.w3.org/1999/xhtml")) out += innerHTML(n) + "</" + name + ">";
-    } else if (n.nodeType === 3) out += RAW.has(node.localName) ? n.data : esc(n.data, false);
-    else if (n.nodeType === 8) out += "<!--" + n.data + "-->";
-  }
-  return out;
 }
 
 function handlers(applier, rootEl) {
