@@ -9,7 +9,9 @@ export const bundleOptions = {
   target: "es2020", legalComments: "none", logLevel: "warning",
   // Short names for members that no page or test reaches in the bundle: each name here is used
   // only as a property of Brasa's own objects (never a DOM or JS built-in's, never a key of data
-  // sent to the server or parsed from it), so renaming it throughout the bundle is safe.
+  // sent to the server or parsed from it), so renaming it throughout the bundle is safe. Class
+  // fields must compile to assignments (tsconfig): defined with a string key, they would keep
+  // their names while their uses are renamed.
   mangleProps: new RegExp("^(" + ["updateBatch", "reconnecting", "onInvocation", "nextObject", "navCall", "listening",
     "intercepting", "isComponent", "insertFrame", "dotNetObject", "intercept", "shutdown", "timers", "parsed", "gone",
     "changing", "within", "retry", "started", "listeners", "pending", "attachRoot", "components", "handlers",
