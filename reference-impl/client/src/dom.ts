@@ -201,7 +201,7 @@ export class Applier {
     try { el = svg ? doc.createElementNS(SVG, f.name!) : doc.createElement(f.name!); }
     catch { fail("edit/invalid_element_name", "ED-3.1"); }
     const end = fi + f.subtreeLength!;
-    let j = fi + 1, v: any, boxed: any;
+    let j = fi + 1, v: any, listed: any;
     for (; j < end && frames[j].type == "attribute"; j++) {
       const a = frames[j];
       v = this.attr(el, a.name!, a.value ?? null, a.eventHandlerId, cid) || v;
@@ -209,8 +209,8 @@ export class Applier {
     for (; j < end; j += frames[j].subtreeLength || 1) {
       const c = frames[j], t = c.type;
       if (t == "elementReferenceCapture") this.attr(el, "_bl_" + c.id, "");
-      else if (!boxed && (t == "element" || t == "text")) el.appendChild(this.node(frames, j, cid, kids));
-      else { this.insertFrame(el, 1 / 0, frames, j, cid, kids); boxed = el._l; }
+      else if (!listed && (t == "element" || t == "text")) el.appendChild(this.node(frames, j, cid, kids));
+      else { this.insertFrame(el, 1 / 0, frames, j, cid, kids); listed = el._l; }
     }
     if (v) setValue(el, el._v);
     return el;
@@ -270,7 +270,6 @@ const NON_BUBBLING = new Set(("abort blur cancel canplay canplaythrough change c
   "scroll seeked seeking stalled submit suspend timeupdate toggle unload volumechange waiting").split(" "));
 const MOUSE = new Set(["click", "dblclick", "mousedown", "mousemove", "mouseup"]);
 const svgHost = (n: any) => { const h: any = isContainer(n) ? n.parentNode : n; return !!h && h.namespaceURI == SVG && h.localName != "foreignObject"; };
-
 
 // The DOM nodes of a logical child's range: itself, then (for a container) its children's ranges.
 function range(n: any, out: any[] = []): any[] {
