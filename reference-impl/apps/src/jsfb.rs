@@ -51,35 +51,29 @@ pub struct Row {
     pub label: Str,
 }
 
-/// The benchmark component.
+/// Where new rows come from, as the benchmark (and Big.razor's `Build`) makes them: ids 1, 2,
+/// 3, ... and labels drawn adjective, colour, noun in that order with `seed = seed * 1103515245 +
+/// 12345` (u32 arithmetic, from seed 1) and `(seed >> 16) % len`.
 #[derive(Debug)]
-pub struct Bench {
-    /// The rows, in display order.
-    pub rows: Vec<Row>,
-    /// The selected row's id (0: none).
-    pub selected: i32,
+pub struct RowSource {
     next_id: i32,
     seed: u32,
 }
 
-impl Default for Bench {
+impl Default for RowSource {
     fn default() -> Self {
-        Bench {
-            rows: Vec::new(),
-            selected: 0,
-            next_id: 1,
-            seed: 1,
-        }
+        RowSource { next_id: 1, seed: 1 }
     }
 }
 
-impl Bench {
+impl RowSource {
     fn pick(&mut self, words: &[&'static str]) -> &'static str {
         self.seed = self.seed.wrapping_mul(1103515245).wrapping_add(12345);
         words[((self.seed >> 16) as usize) % words.len()]
     }
 
-    fn build(&mut self, count: usize) -> Vec<Row> {
+    /// The next `count` rows.
+    pub fn build(&mut self, count: usize) -> Vec<Row> {
         (0..count)
             .map(|_| {
                 let (adjective, colour, noun) = (self.pick(&ADJECTIVES), self.pick(&COLOURS), self.pick(&NOUNS));
@@ -91,6 +85,27 @@ impl Bench {
                 }
             })
             .collect()
+    }
+
+    /// The id the next row will get.
+    pub fn next_id(&self) -> i32 {
+        self.next_id
+    }
+}
+
+/// The benchmark component.
+#[derive(Debug, Default)]
+pub struct Bench {
+    /// The rows, in display order.
+    pub rows: Vec<Row>,
+    /// The selected row's id (0: none).
+    pub selected: i32,
+    source: RowSource,
+}
+
+impl Bench {
+    fn build(&mut self, count: usize) -> Vec<Row> {
+        self.source.build(count)
     }
 
     /// Replaces the rows with `count` new ones ("create" / "replace").

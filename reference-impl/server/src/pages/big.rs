@@ -4,60 +4,33 @@ use brasa_render::{Component, EventArgs, EventHandler, RenderTreeBuilder, Str};
 
 use super::error_ui;
 
-// The page's word lists are the benchmark's (Big.razor's `Adjectives`, `Colours`, `Nouns`).
-use brasa_apps::jsfb::{ADJECTIVES, COLOURS, NOUNS};
-
-/// `record Row(int Id) { public string Label { get; set; } }`.
-#[derive(Debug, Clone)]
-struct Row {
-    id: i32,
-    label: Str,
-}
+// The page's rows are the benchmark's: `record Row(int Id) { public string Label { get; set; } }`,
+// made by `Build(n)` from the word lists `Adjectives`, `Colours`, `Nouns` with `Next(max)`.
+use brasa_apps::jsfb::{Row, RowSource};
 
 /// `Big.razor` (`/big`): keyed rows with a select and a remove link each, labels from the page's
 /// own generator.
 #[derive(Debug)]
 pub struct Big {
     rows: Vec<Row>,
-    next_id: i32,
     selected: i32,
-    seed: u32,
+    source: RowSource,
 }
 
 impl Default for Big {
     fn default() -> Self {
         Big {
             rows: Vec::new(),
-            next_id: 1,
             selected: -1,
-            seed: 1,
+            source: RowSource::default(),
         }
     }
 }
 
 impl Big {
-    /// `Next(max)`: `seed = seed * 1103515245 + 12345` (uint arithmetic), `(seed >> 16) % max`.
-    fn next(&mut self, max: usize) -> usize {
-        self.seed = self.seed.wrapping_mul(1103515245).wrapping_add(12345);
-        (self.seed >> 16) as usize % max
-    }
-
-    /// `Build(n)`: `n` rows with the next ids; each label draws its adjective, colour and noun in
-    /// that order (C# evaluates an interpolated string's holes left to right).
+    /// `Build(n)`: `n` rows with the next ids and labels.
     fn build(&mut self, n: usize) -> Vec<Row> {
-        (0..n)
-            .map(|_| {
-                let id = self.next_id;
-                self.next_id += 1;
-                let adjective = ADJECTIVES[self.next(ADJECTIVES.len())];
-                let colour = COLOURS[self.next(COLOURS.len())];
-                let noun = NOUNS[self.next(NOUNS.len())];
-                Row {
-                    id,
-                    label: Str::concat(&[adjective, " ", colour, " ", noun]),
-                }
-            })
-            .collect()
+        self.source.build(n)
     }
 
     fn run(&mut self, _: &EventArgs) {
@@ -179,6 +152,7 @@ mod tests {
 
     use super::*;
     use crate::pages::testing::{Page, elements_named};
+    use brasa_apps::jsfb::{ADJECTIVES, COLOURS, NOUNS};
 
     /// The rows as (id, label, class) from the document.
     fn rows(page: &Page) -> Vec<(String, String, Option<String>)> {
@@ -260,7 +234,7 @@ mod tests {
         let rows = rows(&page);
         assert_eq!(rows.len(), 1000);
         let state = page.renderer.component::<Big>(page.root).expect("the page");
-        assert_eq!((state.next_id, state.selected), (1001, -1));
+        assert_eq!((state.source.next_id(), state.selected), (1001, -1));
         let labels = expected_labels(3);
         // Checked by hand from the LCG: seed 1 gives 1103527590 → 16838 % 25 = 13 ("angry").
         assert_eq!(labels[0].split(' ').next(), Some("angry"));
