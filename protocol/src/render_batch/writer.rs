@@ -419,6 +419,9 @@ fn put(place: &mut [u8], value: i32) {
     place[..4].copy_from_slice(&value.to_le_bytes());
 }
 
+/// Up to this many string positions are appended one by one; more are written into a zeroed run.
+const SHORT_TABLE: usize = 16;
+
 /// `BatchWriter::write`: appends the batch to `out`.
 #[inline(always)]
 fn write_batch<'s, S: AsRef<str>>(
@@ -467,16 +470,21 @@ fn write_batch<'s, S: AsRef<str>>(
     }
 
     let disposed_components = out.len() - base;
-    out.resize(base + disposed_components + disposed_size, 0);
-    let disposed = &mut out[base + disposed_components..];
-    put(disposed, disposed_component_ids.len() as i32);
-    let (components, handlers) = disposed[4..].split_at_mut(4 * disposed_component_ids.len());
-    for (place, id) in components.chunks_exact_mut(4).zip(disposed_component_ids) {
-        place.copy_from_slice(&id.to_le_bytes());
-    }
-    put(handlers, disposed_event_handler_ids.len() as i32);
-    for (place, id) in handlers[4..].chunks_exact_mut(8).zip(disposed_event_handler_ids) {
-        place.copy_from_slice(&id.to_le_bytes());
+    if disposed_size == 8 {
+        // Nothing disposed (most batches): the two zero counts, without a call to fill them.
+        out.extend_from_slice(&[0; 8]);
+    } else {
+        out.resize(base + disposed_components + disposed_size, 0);
+        let disposed = &mut out[base + disposed_components..];
+        put(disposed, disposed_component_ids.len() as i32);
+        let (components, handlers) = disposed[4..].split_at_mut(4 * disposed_component_ids.len());
+        for (place, id) in components.chunks_exact_mut(4).zip(disposed_component_ids) {
+            place.copy_from_slice(&id.to_le_bytes());
+        }
+        put(handlers, disposed_event_handler_ids.len() as i32);
+        for (place, id) in handlers[4..].chunks_exact_mut(8).zip(disposed_event_handler_ids) {
+            place.copy_from_slice(&id.to_le_bytes());
+        }
     }
     let disposed_handlers = disposed_components + 4 + 4 * disposed_component_ids.len();
     let data_start = out.len() - base;
@@ -485,11 +493,20 @@ fn write_batch<'s, S: AsRef<str>>(
     let table = &strings.scratch;
     out.extend_from_slice(&table.data[..strings.end]);
     let string_table = out.len() - base;
-    out.resize(base + string_table + 4 * table.starts.len() + 20, 0);
-    let (positions, trailer) = out[base + string_table..].split_at_mut(4 * table.starts.len());
-    for (entry, &start) in positions.chunks_exact_mut(4).zip(&table.starts) {
-        put(entry, (data_start + start as usize) as i32);
+    if table.starts.len() <= SHORT_TABLE {
+        // A few strings: appended one by one, without a call to zero their place first.
+        out.reserve(4 * table.starts.len() + 20);
+        for &start in &table.starts {
+            out.extend_from_slice(&((data_start + start as usize) as i32).to_le_bytes());
+        }
+    } else {
+        out.resize(base + string_table + 4 * table.starts.len(), 0);
+        let positions = &mut out[base + string_table..];
+        for (entry, &start) in positions.chunks_exact_mut(4).zip(&table.starts) {
+            put(entry, (data_start + start as usize) as i32);
+        }
     }
+    let mut trailer = [0u8; 20];
     for (place, position) in
         trailer
             .chunks_exact_mut(4)
@@ -497,6 +514,7 @@ fn write_batch<'s, S: AsRef<str>>(
     {
         put(place, position as i32);
     }
+    out.extend_from_slice(&trailer);
     // Every count and position is at most the total size, so if the total fits in int32 none
     // of the `as i32` conversions above wrapped.
     let size = out.len() - base;
