@@ -1,6 +1,6 @@
 // DOM applier (spec/edits.md): logical component containers, sibling indexes, permutations,
 // value/checked properties, event handler registration with delegation at the document root.
-import type { RenderBatch, Frame, Edit } from "./reader";
+import type { RenderBatch, Frame, Frames, Edit } from "./reader";
 
 export class ApplyError extends Error {
   constructor(public kind: string, public requirement: string) { super(kind + " (" + requirement + ")"); }
@@ -45,7 +45,7 @@ export class Applier {
   }
 
   apply(batch: RenderBatch) {
-    const frames = batch.referenceFrames;
+    const frames = batch.frame;
     for (const diff of batch.updatedComponents) {
       const container = this.components.get(diff.componentId);
       if (!container) fail("unknown_component", this.gone.has(diff.componentId) ? "ED-5.1" : "ED-2.2");
@@ -84,7 +84,7 @@ export class Applier {
     }
   }
 
-  private edits(container: any, componentId: number, edits: Edit[], frames: Frame[]) {
+  private edits(container: any, componentId: number, edits: Edit[], frames: Frames) {
     let parent = container;
     let perm: [number, number][] | null = null;
     const up: any[] = [];
@@ -109,11 +109,11 @@ export class Applier {
           else removeChild(parent, i);
           break;
         }
-        case "setAttribute": { const f = frames[e.referenceFrameIndex]; this.attr(child, f.name!, f.value ?? null, f.eventHandlerId, componentId); break; }
+        case "setAttribute": { const f = frames(e.referenceFrameIndex); this.attr(child, f.name!, f.value ?? null, f.eventHandlerId, componentId); break; }
         case "removeAttribute": this.attr(child, e.name, null); break;
         case "updateText":
           if (!child || child.nodeType != 3) fail("edit/not_a_text", "ED-2.9");
-          child.data = frames[e.referenceFrameIndex].content; break;
+          child.data = frames(e.referenceFrameIndex).content; break;
         case "updateMarkup":
           if (!isContainer(child) || this.isComponent(child)) fail("edit/not_a_markup_block", "ED-2.10");
           removeChild(parent, i);
@@ -137,12 +137,13 @@ export class Applier {
   // Inserts frame `fi` (with its subtree) as logical child `index` of `parent`; returns how many
   // logical children it inserted (ED-3.x).
   // `ns`: whether `parent`'s DOM host takes SVG children (computed when not given).
-  private insertFrame(parent: any, index: number, frames: Frame[], fi: number, cid: number, ns?: boolean): number {
-    const f = frames[fi], doc = this.doc;
+  // `f`: frame `fi`, when the caller has it already.
+  private insertFrame(parent: any, index: number, frames: Frames, fi: number, cid: number, ns?: boolean, f = frames(fi)): number {
+    const doc = this.doc;
     switch (f.type) {
       case "element":
       case "text": {
-        const el = this.node(frames, fi, cid, f.type == "element" && (ns ?? svgHost(parent)));
+        const el = this.node(frames, fi, f, cid, f.type == "element" && (ns ?? svgHost(parent)));
         insertChild(parent, index, el);
         if (el.localName == "option") optionInserted(el);
         return 1;
@@ -157,8 +158,8 @@ export class Applier {
       }
       case "region": {
         let n = 0;
-        for (let j = fi + 1, end = fi + f.subtreeLength!; j < end; j += frames[j].subtreeLength || 1)
-          n += this.insertFrame(parent, index + n, frames, j, cid, ns);
+        for (let j = fi + 1, end = fi + f.subtreeLength!, c; j < end; j += c.subtreeLength || 1)
+          n += this.insertFrame(parent, index + n, frames, j, cid, ns, c = frames(j));
         return n;
       }
       case "markup": {
@@ -193,24 +194,21 @@ export class Applier {
   // An element or text frame `fi` with its subtree, built detached; `ns`: in an SVG host (ED-3.1,
   // ED-3.2). Element and text children are appended as made, without the logical tree's checks,
   // until a container child gives the element a logical-children list.
-  private node(frames: Frame[], fi: number, cid: number, ns: boolean): any {
-    const f = frames[fi], doc = this.doc;
+  private node(frames: Frames, fi: number, f: Frame, cid: number, ns: boolean): any {
+    const doc = this.doc;
     if (f.type == "text") return doc.createTextNode(f.content!);
     const svg = f.name == "svg" || ns, kids = svg && f.name != "foreignObject";
     let el: any;
     try { el = svg ? doc.createElementNS(SVG, f.name!) : doc.createElement(f.name!); }
     catch { fail("edit/invalid_element_name", "ED-3.1"); }
     const end = fi + f.subtreeLength!;
-    let j = fi + 1, v: any, listed: any;
-    for (; j < end && frames[j].type == "attribute"; j++) {
-      const a = frames[j];
-      v = this.attr(el, a.name!, a.value ?? null, a.eventHandlerId, cid) || v;
-    }
-    for (; j < end; j += frames[j].subtreeLength || 1) {
-      const c = frames[j], t = c.type;
+    let j = fi + 1, v: any, listed: any, c: any = j < end && frames(j);
+    for (; c && c.type == "attribute"; c = ++j < end && frames(j)) v = this.attr(el, c.name, c.value ?? null, c.eventHandlerId, cid) || v;
+    for (; c; c = (j += c.subtreeLength || 1) < end && frames(j)) {
+      const t = c.type;
       if (t == "elementReferenceCapture") this.attr(el, "_bl_" + c.id, "");
-      else if (!listed && (t == "element" || t == "text")) el.appendChild(this.node(frames, j, cid, kids));
-      else { this.insertFrame(el, 1 / 0, frames, j, cid, kids); listed = el._l; }
+      else if (!listed && (t == "element" || t == "text")) el.appendChild(this.node(frames, j, c, cid, kids));
+      else { this.insertFrame(el, 1 / 0, frames, j, cid, kids, c); listed = el._l; }
     }
     if (v) setValue(el, el._v);
     return el;

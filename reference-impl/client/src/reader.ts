@@ -34,9 +34,15 @@ export interface Frame {
   id?: string;
 }
 export interface Diff { componentId: number; edits: Edit[] }
+// The reference frames are validated with the rest of the batch but made into objects only when
+// the applier asks for one (`frame(i)`, a new object each call): a batch of thousands of frames
+// then leaves short-lived objects behind instead of a list that every garbage collection during
+// the apply has to copy.
+export type Frames = (index: number) => Frame;
 export interface RenderBatch {
   updatedComponents: Diff[];
-  referenceFrames: Frame[];
+  frame: Frames;
+  frameCount: number;
   disposedComponentIds: number[];
   disposedEventHandlerIds: string[];
 }
@@ -222,7 +228,6 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
 
   // Reference frames (RB-3.x).
   const pad = (v: number, o: number) => { if (v) fail("unused_field_set", o, "RB-3.4"); };
-  const referenceFrames: Frame[] = [];
   const open: { end: number; kind: number; hasChild: boolean }[] = [];
   for (let index = 0; index < frameCount; index++) {
     const at = framesAt + 4 + 20 * index;
@@ -230,8 +235,6 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     if (t < 1 || t > 10) fail("unknown_frame_type", at, "RB-3.2");
     while (open.length && open[open.length - 1].end <= index) open.pop();
     const parent = open[open.length - 1];
-    const type = FRAME_TYPES[t];
-    let subtreeLength, name, value, eventHandlerId, componentId, content, id;
     if (t == 1 || t == 4 || t == 5) {
       const max = (parent ? parent.end : frameCount) - index;
       if (a < 1 || a > max) fail("subtree_out_of_bounds", at + 4, "RB-3.5");
@@ -239,35 +242,46 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
         open.push({ end: index + a, kind: t, hasChild: false });
         if (open.length > limits.depth) fail("limit_exceeded", at, "RB-1.5");
       }
-      subtreeLength = a;
-      if (t == 1) name = str(b, at + 8, false, 0)!;
+      if (t == 1) str(b, at + 8, false, 0);
       else if (t == 4) {
         if (b < 0) fail("negative_value", at + 8, "RB-3.7");
-        componentId = b;
       } else pad(b, at + 8);
       pad(c, at + 12); pad(d, at + 16);
     } else if (t == 3) {
-      name = str(a, at + 4, false, 0)!;
-      const handler = c || d ? u64(at + 12) : "";
-      if (handler && b != -1) fail("handler_with_value", at + 8, "RB-3.6");
-      value = str(b, at + 8, true, 1);
-      if (handler) eventHandlerId = handler;
+      str(a, at + 4, false, 0);
+      if ((c || d) && b != -1) fail("handler_with_value", at + 8, "RB-3.6");
+      str(b, at + 8, true, 1);
     } else if (t == 2 || t == 8 || t == 6) {
-      const s = str(a, at + 4, false, t == 2 ? 2 : 3)!;
-      if (t == 6) id = s; else content = s;
+      str(a, at + 4, false, t == 2 ? 2 : 3);
       pad(b, at + 8); pad(c, at + 12); pad(d, at + 16);
     } else {
       pad(a, at + 4); pad(b, at + 8); pad(c, at + 12); pad(d, at + 16);
     }
-    const frame: Frame = { type, subtreeLength, name, value, eventHandlerId, componentId, content, id };
     if (parent) {
       if (t == 3) {
         if (parent.hasChild || parent.kind == 5) fail("misplaced_attribute", at, "RB-3.10");
       } else parent.hasChild = true;
       if (refs[index]) fail("nested_frame_reference", refs[index] - 1, "RB-2.11");
     } else if (!refs[index]) fail("unreferenced_frame", at, "RB-2.11");
-    referenceFrames.push(frame);
   }
+  // Frame `index` of the checked batch (its fields and strings passed the checks above).
+  const frame = (index: number): Frame => {
+    const at = framesAt + 4 + 20 * index, t = i32(at), a = i32(at + 4), b = i32(at + 8);
+    // One object shape for every frame: monomorphic property reads in the applier.
+    const f: Frame = { type: FRAME_TYPES[t], subtreeLength: undefined, name: undefined, value: undefined,
+      eventHandlerId: undefined, componentId: undefined, content: undefined, id: undefined };
+    if (t == 1 || t == 4 || t == 5) {
+      f.subtreeLength = a;
+      if (t == 1) f.name = strings[b];
+      else if (t == 4) f.componentId = b;
+    } else if (t == 3) {
+      f.name = strings[a];
+      f.value = b == -1 ? null : strings[b];
+      if (i32(at + 12) || i32(at + 16)) f.eventHandlerId = u64(at + 12);
+    } else if (t == 2 || t == 8) f.content = strings[a];
+    else if (t == 6) f.id = strings[a];
+    return f;
+  };
 
   const disposedComponentIds: number[] = [];
   for (let i = 0; i < dcCount; i++) {
@@ -282,7 +296,7 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     disposedEventHandlerIds.push(id);
   }
   if (nextNew != stringCount) fail("non_canonical_strings", spAt + 4 * nextNew, "RB-5.8");
-  return { updatedComponents, referenceFrames, disposedComponentIds, disposedEventHandlerIds };
+  return { updatedComponents, frame, frameCount, disposedComponentIds, disposedEventHandlerIds };
 }
 
 // Length of the longest well-formed UTF-8 prefix (for the offset of an invalid_utf8 error).

@@ -28,7 +28,8 @@ const E = {
 };
 const batch = (diffs, referenceFrames, disposedComponentIds = []) => ({
   updatedComponents: diffs.map(([componentId, edits]) => ({ componentId, edits })),
-  referenceFrames, disposedComponentIds, disposedEventHandlerIds: [],
+  frame: (i) => ({ ...referenceFrames[i] }), frameCount: referenceFrames.length,
+  disposedComponentIds, disposedEventHandlerIds: [],
 });
 
 function setup() {

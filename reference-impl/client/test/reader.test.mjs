@@ -7,9 +7,13 @@ import { readBatch, BatchError } from "../build/reader.js";
 const root = new URL("../../../conformance/vectors/render-batch/", import.meta.url);
 const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 
-// The canonical JSON form (RB-6.1, RB-6.2): handler ids as decimal strings.
+// The canonical JSON form (RB-6.1, RB-6.2): handler ids as decimal strings; the reference frames
+// are the reader's `frame(i)` for every index.
 export function canonical(batch) {
-  return JSON.parse(JSON.stringify(batch, (k, v) => (typeof v === "bigint" ? v.toString() : v)));
+  const { updatedComponents, disposedComponentIds, disposedEventHandlerIds } = batch;
+  const referenceFrames = Array.from({ length: batch.frameCount }, (_, i) => batch.frame(i));
+  const form = { updatedComponents, referenceFrames, disposedComponentIds, disposedEventHandlerIds };
+  return JSON.parse(JSON.stringify(form, (k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
 for (const kind of ["valid", "invalid"]) {
