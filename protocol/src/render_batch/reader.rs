@@ -339,6 +339,21 @@ fn misplaced_attribute(index: usize, parent: i32, at: usize) -> DecodeError {
     DecodeError::new(K::MisplacedAttribute { index, parent }, at, "RB-3.10")
 }
 
+/// A subtree opened at `depth` (the frame at `at`) goes deeper than `max_depth` (RB-1.5).
+#[cold]
+#[inline(never)]
+fn too_deep(depth: usize, max_depth: usize, at: usize) -> DecodeError {
+    DecodeError::new(
+        K::LimitExceeded {
+            what: "subtree depth",
+            count: depth + 1,
+            limit: max_depth,
+        },
+        at,
+        "RB-1.5",
+    )
+}
+
 /// Checks the subtree length `a` of the element, component or region at `index` (RB-3.5) and
 /// returns it if the subtree has frames after this one (0 if not), checking the depth it reaches.
 #[inline(always)]
@@ -362,15 +377,7 @@ fn subtree(
         return Ok(0);
     }
     if depth + 1 > max_depth {
-        return Err(DecodeError::new(
-            K::LimitExceeded {
-                what: "subtree depth",
-                count: depth + 1,
-                limit: max_depth,
-            },
-            at,
-            "RB-1.5",
-        ));
+        return Err(too_deep(depth, max_depth, at));
     }
     Ok(a as usize)
 }
@@ -1667,15 +1674,7 @@ impl<'a> Validator<'a, '_> {
                 // `subtree` returned a length only if `depth + 1` is within `max_depth`, and
                 // each level holds at least one frame: there is room at `depth`.
                 let Some(slot) = enclosing.get_mut(depth) else {
-                    return Err(DecodeError::new(
-                        K::LimitExceeded {
-                            what: "subtree depth",
-                            count: depth + 1,
-                            limit: max_depth,
-                        },
-                        at,
-                        "RB-1.5",
-                    ));
+                    return Err(too_deep(depth, max_depth, at));
                 };
                 *slot = (parent_end, parent);
                 depth += 1;

@@ -4,9 +4,9 @@
 // (ED-1.2, ED-1.4, ED-2.2, ED-2.3, ED-2.11).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { JSDOM } from "jsdom";
-import { Applier, ApplyError } from "../build/dom.js";
+import { ApplyError } from "../build/dom.js";
 import { innerHTML } from "../test-support/html.mjs";
+import { setup } from "../test-support/page.mjs";
 
 // Frames and edits in the reader's shapes (src/reader.ts).
 const F = {
@@ -32,15 +32,6 @@ const batch = (diffs, referenceFrames, disposedComponentIds = []) => ({
   disposedComponentIds, disposedEventHandlerIds: [],
 });
 
-function setup() {
-  const { window } = new JSDOM("<!DOCTYPE html><html><body><div id=root></div></body></html>");
-  const doc = window.document, rootEl = doc.getElementById("root");
-  const marker = doc.createComment("!");
-  rootEl.appendChild(marker);
-  const applier = new Applier(doc);
-  applier.attachRoot(0, marker);
-  return { doc, rootEl, applier };
-}
 
 // Root 0 renders <ul> with items a, b, c, d (each an <li> with text): a plain element's children.
 function list(applier) {

@@ -2,24 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { JSDOM } from "jsdom";
 import { readBatch } from "../build/reader.js";
-import { Applier, ApplyError } from "../build/dom.js";
+import { ApplyError } from "../build/dom.js";
 import { innerHTML } from "../test-support/html.mjs";
+import { setup } from "../test-support/page.mjs";
 
 const root = new URL("../../../conformance/vectors/semantics/", import.meta.url);
 const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 
-// A fresh document whose root element holds the container comment of root component 0 (ED-1.3).
-export function setup() {
-  const { window } = new JSDOM("<!DOCTYPE html><html><body><div id=root></div></body></html>");
-  const doc = window.document, rootEl = doc.getElementById("root");
-  const marker = doc.createComment("!");
-  rootEl.appendChild(marker);
-  const applier = new Applier(doc);
-  applier.attachRoot(0, marker);
-  return { window, doc, rootEl, applier };
-}
 
 function handlers(applier, rootEl) {
   const path = (el) => {
