@@ -82,9 +82,8 @@ pub fn validate_with<'a>(
 }
 
 /// Reusable working memory of [`validate_with`]: buffers that grow to the largest batch
-/// validated with it (about 5 bytes per string and 4 per reference frame, at most, and 16 per
-/// level of nesting the depth limit and the frame count allow) and are reused by later calls.
-/// Nothing a call leaves in it is read by a later call.
+/// validated with it (about 5 bytes per string and 4 per reference frame, at most) and are
+/// reused by later calls. It holds nothing of a batch once a call has returned.
 #[derive(Debug, Default)]
 pub struct ValidateScratch {
     /// `EMPTY`, `WHITESPACE` and `DEDUPLICATED` of each string table entry.
@@ -92,7 +91,7 @@ pub struct ValidateScratch {
     /// The frames edits refer to (see `References`).
     sorted: Vec<(u32, u32)>,
     dense: Vec<u32>,
-    /// The open subtrees around the frame being checked (a stack indexed by depth).
+    /// The open subtrees around the frame being checked.
     enclosing: Vec<(usize, usize)>,
     /// The entries written for deduplicated fields.
     dedup: DedupSet,
@@ -339,21 +338,6 @@ fn misplaced_attribute(index: usize, parent: i32, at: usize) -> DecodeError {
     DecodeError::new(K::MisplacedAttribute { index, parent }, at, "RB-3.10")
 }
 
-/// A subtree opened at `depth` (the frame at `at`) goes deeper than `max_depth` (RB-1.5).
-#[cold]
-#[inline(never)]
-fn too_deep(depth: usize, max_depth: usize, at: usize) -> DecodeError {
-    DecodeError::new(
-        K::LimitExceeded {
-            what: "subtree depth",
-            count: depth + 1,
-            limit: max_depth,
-        },
-        at,
-        "RB-1.5",
-    )
-}
-
 /// Checks the subtree length `a` of the element, component or region at `index` (RB-3.5) and
 /// returns it if the subtree has frames after this one (0 if not), checking the depth it reaches.
 #[inline(always)]
@@ -377,7 +361,15 @@ fn subtree(
         return Ok(0);
     }
     if depth + 1 > max_depth {
-        return Err(too_deep(depth, max_depth, at));
+        return Err(DecodeError::new(
+            K::LimitExceeded {
+                what: "subtree depth",
+                count: depth + 1,
+                limit: max_depth,
+            },
+            at,
+            "RB-1.5",
+        ));
     }
     Ok(a as usize)
 }
@@ -1543,6 +1535,7 @@ impl<'a> Validator<'a, '_> {
         references: &[(u32, u32)],
         enclosing: &mut Vec<(usize, usize)>,
     ) -> Result<(), DecodeError> {
+        enclosing.clear();
         if strings.replay.check_expanded {
             self.frames_with::<true>(layout, strings, references, enclosing)
         } else {
@@ -1565,19 +1558,10 @@ impl<'a> Validator<'a, '_> {
         let first = layout.frames + 4;
         let frames = &self.bytes[first..first + FRAME_SIZE * count];
         let mut refs = strings.refs();
-        // The subtrees around the innermost open one, outermost first, in `enclosing[..depth]`:
-        // sized once for the deepest nesting the limit and the frame count allow, so that
-        // entering and leaving a subtree is a store or a load at `depth` (kept in a register).
-        // (What it held before is of no meaning: it is only read below `depth`.)
-        let room = max_depth.min(count) + 1;
-        if enclosing.len() < room {
-            enclosing.resize(room, (0, 0));
-        }
-        let enclosing = &mut enclosing[..room];
-        let mut depth = 0usize;
         // The innermost open subtree (a subtree whose later frames are still to come): where it
         // ends and the index of its frame (`NONE` at depth 0, where it stands for the whole list
-        // of frames).
+        // of frames). The subtrees around it, outermost first, are in `enclosing`, so the depth
+        // is `enclosing.len()`.
         let mut parent_end = count;
         let mut parent = NONE;
         // The element or component whose attributes may come next (RB-3.10): the last frame
@@ -1596,13 +1580,7 @@ impl<'a> Validator<'a, '_> {
             let d = read_i32(frame, 16);
             while parent_end <= index {
                 // Depth 0 never ends before the last frame, so there is an enclosing subtree.
-                (parent_end, parent) = match depth.checked_sub(1) {
-                    Some(outer) => {
-                        depth = outer;
-                        enclosing[outer]
-                    }
-                    None => (count, NONE),
-                };
+                (parent_end, parent) = enclosing.pop().unwrap_or((count, NONE));
             }
             use FrameType as F;
             // The three frame types of nearly every batch first, then the others (and unknown
@@ -1622,7 +1600,7 @@ impl<'a> Validator<'a, '_> {
                 refs.reference(CHECK_EXPANDED, "attribute value", b, at + 8, true, Dedup::IfEmpty)?;
                 0
             } else if raw_type == F::Element as i32 {
-                let opens = subtree(a, index, parent_end, depth, max_depth, at)?;
+                let opens = subtree(a, index, parent_end, enclosing.len(), max_depth, at)?;
                 refs.reference(CHECK_EXPANDED, "element name", b, at + 8, false, Dedup::Always)?;
                 if c | d != 0 {
                     return Err(padding([0, 0, c, d], at));
@@ -1644,7 +1622,7 @@ impl<'a> Validator<'a, '_> {
                     index,
                     at,
                     parent_end,
-                    depth,
+                    enclosing.len(),
                     max_depth,
                 )?;
                 attributes_of = if raw_type == F::Component as i32 { index } else { NONE };
@@ -1671,13 +1649,7 @@ impl<'a> Validator<'a, '_> {
                 next_referenced = references.get(next_reference).map_or(NONE, |&(slot, _)| slot as usize);
             }
             if opens != 0 {
-                // `subtree` returned a length only if `depth + 1` is within `max_depth`, and
-                // each level holds at least one frame: there is room at `depth`.
-                let Some(slot) = enclosing.get_mut(depth) else {
-                    return Err(too_deep(depth, max_depth, at));
-                };
-                *slot = (parent_end, parent);
-                depth += 1;
+                enclosing.push((parent_end, parent));
                 parent_end = index + opens;
                 parent = index;
             }

@@ -114,3 +114,55 @@ fn reused_encode_scratch_writes_the_bytes_of_a_fresh_one() {
         assert_eq!(out[3..], expected[..]);
     }
 }
+
+/// A batch whose one frame list is `depth` elements, each the only child of the one before
+/// (plus a text in the innermost), inserted by one edit.
+fn nested(depth: usize) -> Vec<u8> {
+    use super::{Diff, Edit, Frame};
+    let mut reference_frames: Vec<Frame> = (0..depth)
+        .map(|level| Frame::Element {
+            subtree_length: (depth - level + 1) as i32,
+            name: "div".into(),
+        })
+        .collect();
+    reference_frames.push(Frame::Text { content: "x".into() });
+    encode(&RenderBatch {
+        updated_components: vec![Diff {
+            component_id: 0,
+            edits: vec![Edit::PrependFrame {
+                sibling_index: 0,
+                reference_frame_index: 0,
+            }],
+        }],
+        reference_frames,
+        disposed_component_ids: vec![],
+        disposed_event_handler_ids: vec![],
+    })
+}
+
+/// RB-1.5: with reused memory (after shallow and deep batches, whose stack of open subtrees
+/// stays in the scratch) the deepest nesting the limit allows is accepted and one more level is
+/// refused at the frame that goes past it, as with fresh memory.
+#[test]
+fn nesting_deeper_than_the_first_room_up_to_the_depth_limit() {
+    let limit = Limits::DEFAULT.max_depth;
+    let mut scratch = ValidateScratch::new();
+    for depth in [3, 300, limit, 5, limit + 1, 2 * limit, limit - 1] {
+        let bytes = nested(depth);
+        let reused = validate_with(&bytes, &Limits::DEFAULT, &mut scratch).map(|view| view.to_owned_batch());
+        assert_eq!(reused, fresh(&bytes), "depth {depth}");
+        match reused {
+            Ok(batch) => {
+                assert!(depth <= limit, "depth {depth} accepted");
+                assert_eq!(batch.reference_frames.len(), depth + 1);
+            }
+            Err(e) => {
+                assert!(depth > limit, "depth {depth}: {e}");
+                assert_eq!(e.requirement, "RB-1.5");
+                // The first element past the limit: frame index `limit`, after the diffs (one
+                // edit, 8 + 16 bytes), their table (8 bytes) and the frame count (4).
+                assert_eq!(e.offset, 8 + 16 + 8 + 4 + 20 * limit);
+            }
+        }
+    }
+}
