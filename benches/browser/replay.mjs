@@ -1,13 +1,16 @@
 // Issue 13: Brasa's browser client alone, reading and applying the big page's render batches in
 // headless Chromium, without the server, the network or capture.mjs's recording around it.
 //
-//   node benches/browser/replay.mjs [--runs N] [--brasa PATH] [--chromium PATH] [--profile LABEL] [--batches FILE]
+//   node benches/browser/replay.mjs [--runs N] [--brasa PATH] [--chromium PATH] [--profile LABEL]
+//                                   [--save FILE | --batches FILE]
 //
+// Needs the client's Node build (`node build.mjs --test` in reference-impl/client) for its
+// blazorpack decoder, and playwright-core in conformance/harness.
 // 1. Records the batches: starts `brasa serve --app conformance` (the release binary by default)
 //    and runs the `big` scenario of ../shared/tools/browser/capture.mjs once; every JS.RenderBatch
 //    the server sent is taken from the recorded frames, with the JS.AttachComponent before it,
-//    and labelled with capture.mjs's timed step that it answered (one batch per step, in order). (--batches FILE: read a JSON
-//    file this script wrote with --save FILE instead.)
+//    and labelled with capture.mjs's timed step that it answered (one batch per step, in order).
+//    --save FILE writes them to FILE; --batches FILE reads such a file instead of recording.
 // 2. Replays them N times (default 7), each time in a fresh page holding the client's reader and
 //    applier (src/reader.ts and src/dom.ts bundled unminified), with a MutationObserver on body
 //    as capture.mjs's timed steps have and a rendered frame between batches (so that removed rows
