@@ -6,7 +6,7 @@ use brasa_protocol::render_batch::{self, Diff, Edit, Frame, Limits, RenderBatch}
 use proptest::prelude::*;
 
 /// A pool small enough that values repeat, so that deduplication (RB-5.6) is exercised:
-/// empty, whitespace-only (ASCII and Unicode), names, multi-byte text.
+/// empty, whitespace-only (ASCII and Unicode), names, multi-byte text, and near-identical values.
 const POOL: &[&str] = &[
     "", " ", "\t\n", "\u{a0}", "\u{3000}", "div", "class", "x", "é", "日本", "🙂", "onclick", "a b",
 ];
@@ -15,6 +15,9 @@ fn pooled() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::sample::select(POOL).prop_map(str::to_owned),
         1 => "[a-z ]{0,3}",
+        // Two letters in every length up to 17: values that differ in one byte, at each size
+        // class the encoder's deduplication index keys apart (up to 7, 8 to 15, longer).
+        1 => "[ab]{0,17}",
         1 => any::<String>().prop_map(|s| s.chars().take(6).collect()),
     ]
 }
@@ -315,4 +318,56 @@ proptest! {
         let cut = cut % bytes.len();
         prop_assert!(render_batch::decode(&bytes[..cut]).is_err());
     }
+}
+
+/// RB-5.6: deduplication shares an entry only between equal values. Element and attribute names
+/// of every length up to 17 bytes, each beside the values that differ from it in one byte (at
+/// every position) or in length only, encode to as many entries as there are distinct values and
+/// decode back to themselves.
+#[test]
+fn deduplication_tells_apart_values_one_byte_apart() {
+    let mut names = Vec::new();
+    for n in 0..=17usize {
+        let base = "abcdefghijklmnopq"[..n].to_owned();
+        names.push(base.clone());
+        for at in 0..n {
+            let mut changed = base.clone().into_bytes();
+            changed[at] = b'Z';
+            names.push(String::from_utf8(changed).unwrap());
+        }
+    }
+    let mut distinct = names.clone();
+    distinct.sort();
+    distinct.dedup();
+    let mut frames = Vec::new();
+    // Every name twice, as an element's and as an attribute's, so that each is deduplicated.
+    for name in names.iter().chain(&names) {
+        frames.push(Frame::Element {
+            subtree_length: 2,
+            name: name.clone(),
+        });
+        frames.push(Frame::Attribute {
+            name: name.clone(),
+            value: None,
+            event_handler_id: 0,
+        });
+    }
+    let edits = (0..frames.len() / 2)
+        .map(|i| Edit::PrependFrame {
+            sibling_index: i as i32,
+            reference_frame_index: 2 * i as i32,
+        })
+        .collect();
+    let batch = RenderBatch {
+        updated_components: vec![Diff { component_id: 1, edits }],
+        reference_frames: frames,
+        disposed_component_ids: vec![],
+        disposed_event_handler_ids: vec![],
+    };
+    let bytes = render_batch::encode(&batch);
+    assert_eq!(render_batch::decode(&bytes).unwrap(), batch);
+    // The trailer's last position is the string table's: one 4-byte position per entry, then
+    // the 20-byte trailer.
+    let table = i32::from_le_bytes(bytes[bytes.len() - 4..].try_into().unwrap()) as usize;
+    assert_eq!((bytes.len() - 20 - table) / 4, distinct.len());
 }

@@ -70,8 +70,10 @@ pub struct EncodeScratch {
     data: Vec<u8>,
     /// `StringTable::starts`.
     starts: Vec<u32>,
+    /// `StringTable::tiny`.
+    tiny: ShortMap<u64>,
     /// `StringTable::short`.
-    short: ShortMap,
+    short: ShortMap<u128>,
 }
 
 impl EncodeScratch {
@@ -80,6 +82,7 @@ impl EncodeScratch {
         EncodeScratch {
             data: Vec::new(),
             starts: Vec::new(),
+            tiny: ShortMap::new(),
             short: ShortMap::new(),
         }
     }
@@ -87,6 +90,7 @@ impl EncodeScratch {
     /// Forgets the previous batch's strings, keeping the buffers.
     fn reset(&mut self) {
         self.starts.clear();
+        self.tiny.clear();
         self.short.clear();
     }
 
@@ -94,6 +98,7 @@ impl EncodeScratch {
     fn worth_keeping(&self) -> bool {
         self.data.capacity() <= SCRATCH_LIMIT
             && self.starts.capacity() <= SCRATCH_LIMIT / 4
+            && self.tiny.slots.len() <= SCRATCH_LIMIT / 16
             && self.short.slots.len() <= SCRATCH_LIMIT / 32
     }
 }
@@ -117,38 +122,74 @@ struct StringTable<'t, 's> {
     /// `data`: the entries' bytes as the table holds them, each after its 7-bit length prefix
     /// (RB-5.2), up to `end`; what follows is of no meaning. (It is grown ahead, so that a
     /// string is copied into place, with fixed-size moves when short, rather than appended.)
-    /// `starts`: where each entry starts in `data`. `short`: the entries written for
-    /// deduplicated fields whose value is at most 15 bytes (nearly all of them: element and
-    /// attribute names, `""`, `" "`).
+    /// `starts`: where each entry starts in `data`. `tiny` and `short`: the entries written for
+    /// deduplicated fields whose value is at most 7 bytes (most element and attribute names,
+    /// `""`, `" "`) and 8 to 15 bytes.
     scratch: &'t mut EncodeScratch,
     end: usize,
     /// The entries written for deduplicated fields with longer values.
     long: FxHashMap<&'s str, i32>,
 }
 
-/// The bytes of a string of at most 15 bytes and its length, packed into one integer that
-/// identifies it (the bytes little-endian in the low 120 bits, the length + 1 in the top 8, so
-/// that it is never 0); `None` for a longer string.
+/// A string's key in a [`ShortMap`]: its bytes and length packed into one integer that identifies
+/// it among strings of its size class, never 0.
+trait ShortKey: Copy + Eq {
+    /// The key of no string: an empty slot.
+    const EMPTY: Self;
+    /// 64 well-mixed bits of the key.
+    fn mix(self) -> u64;
+}
+
+impl ShortKey for u64 {
+    const EMPTY: u64 = 0;
+    #[inline(always)]
+    fn mix(self) -> u64 {
+        self
+    }
+}
+
+impl ShortKey for u128 {
+    const EMPTY: u128 = 0;
+    #[inline(always)]
+    fn mix(self) -> u64 {
+        (self as u64) ^ ((self >> 64) as u64).rotate_left(23)
+    }
+}
+
+/// The key of a string of at most 7 bytes (most element and attribute names, `""`, `" "`): its
+/// bytes little-endian in the low 56 bits and its length + 1 in the top 8, so that it is never 0;
+/// `None` for a longer string.
 #[inline(always)]
-fn short_key(s: &[u8]) -> Option<u128> {
+fn tiny_key(s: &[u8]) -> Option<u64> {
     let n = s.len();
-    let bytes = if n >= 8 {
-        if n > 15 {
+    let bytes = if n >= 4 {
+        if n > 7 {
             return None;
         }
-        let head = u64::from_le_bytes(s[..8].try_into().unwrap_or_default());
-        // The last 8 bytes, shifted so that only those after the head remain.
-        let tail = u64::from_le_bytes(s[n - 8..].try_into().unwrap_or_default());
-        u128::from(head) | u128::from(tail.checked_shr(8 * (16 - n) as u32).unwrap_or(0)) << 64
-    } else if n >= 4 {
         let head = u32::from_le_bytes(s[..4].try_into().unwrap_or_default());
+        // The last 4 bytes, shifted so that only those after the head remain.
         let tail = u32::from_le_bytes(s[n - 4..].try_into().unwrap_or_default());
-        u128::from(head) | u128::from(tail.checked_shr(8 * (8 - n) as u32).unwrap_or(0)) << 32
+        u64::from(head) | u64::from(tail.checked_shr(8 * (8 - n) as u32).unwrap_or(0)) << 32
     } else if n > 0 {
-        u128::from(s[0]) | u128::from(s[n / 2]) << 8 | u128::from(s[n - 1]) << 16
+        u64::from(s[0]) | u64::from(s[n / 2]) << 8 | u64::from(s[n - 1]) << 16
     } else {
         0
     };
+    Some(bytes | (n as u64 + 1) << 56)
+}
+
+/// The key of a string of 8 to 15 bytes: its bytes little-endian in the low 120 bits and its
+/// length + 1 in the top 8; `None` for a longer string.
+#[inline(always)]
+fn short_key(s: &[u8]) -> Option<u128> {
+    let n = s.len();
+    if !(8..=15).contains(&n) {
+        return None;
+    }
+    let head = u64::from_le_bytes(s[..8].try_into().unwrap_or_default());
+    // The last 8 bytes, shifted so that only those after the head remain.
+    let tail = u64::from_le_bytes(s[n - 8..].try_into().unwrap_or_default());
+    let bytes = u128::from(head) | u128::from(tail.checked_shr(8 * (16 - n) as u32).unwrap_or(0)) << 64;
     Some(bytes | (n as u128 + 1) << 120)
 }
 
@@ -162,18 +203,18 @@ thread_local! {
 /// The largest string data (in bytes) whose buffers `SCRATCH` keeps.
 const SCRATCH_LIMIT: usize = 8 << 20;
 
-/// A hash table from `short_key`s to string table indexes: open addressing with linear probing
+/// A hash table from [`ShortKey`]s to string table indexes: open addressing with linear probing
 /// in a power-of-two number of slots, at most half full. Cheaper than a general map for these
 /// keys: one multiplication to hash, one integer comparison per probe.
 #[derive(Debug, Default)]
-struct ShortMap {
-    /// (key, index); key 0 for an empty slot (`short_key` is never 0: it holds the length + 1).
-    slots: Vec<(u128, i32)>,
+struct ShortMap<K> {
+    /// (key, index); `K::EMPTY` for an empty slot.
+    slots: Vec<(K, i32)>,
     /// The slots in use, so that emptying the table for the next batch touches only those.
     used: Vec<u32>,
 }
 
-impl ShortMap {
+impl<K: ShortKey> ShortMap<K> {
     const fn new() -> Self {
         ShortMap {
             slots: Vec::new(),
@@ -184,21 +225,20 @@ impl ShortMap {
     /// Empties the table, keeping its size.
     fn clear(&mut self) {
         for &i in &self.used {
-            self.slots[i as usize].0 = 0;
+            self.slots[i as usize].0 = K::EMPTY;
         }
         self.used.clear();
     }
 
     #[inline(always)]
-    fn slot(key: u128, mask: usize) -> usize {
-        let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(23);
-        (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+    fn slot(key: K, mask: usize) -> usize {
+        (key.mix().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
     }
 
     /// The index stored for `key`, after storing `index` for it if there was none; `None` if
     /// there was none and the table has no room (or no slots yet): then `grow_and_insert`.
     #[inline(always)]
-    fn get_or_insert(&mut self, key: u128, index: i32) -> Option<i32> {
+    fn get_or_insert(&mut self, key: K, index: i32) -> Option<i32> {
         let size = self.slots.len();
         let mask = size.wrapping_sub(1);
         let mut i = Self::slot(key, mask);
@@ -207,7 +247,7 @@ impl ShortMap {
             if slot.0 == key {
                 return Some(slot.1);
             }
-            if slot.0 == 0 {
+            if slot.0 == K::EMPTY {
                 if 2 * (self.used.len() + 1) > size {
                     return None;
                 }
@@ -222,19 +262,31 @@ impl ShortMap {
     /// Grows the table, then stores `index` for `key` (not in it).
     #[cold]
     #[inline(never)]
-    fn grow_and_insert(&mut self, key: u128, index: i32) {
+    fn grow_and_insert(&mut self, key: K, index: i32) {
         let size = (self.slots.len() * 2).max(16);
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let old = std::mem::replace(&mut self.slots, vec![(K::EMPTY, 0); size]);
         self.used.clear();
         let mask = size - 1;
         for (key, index) in old.into_iter().chain([(key, index)]) {
-            if key != 0 {
+            if key != K::EMPTY {
                 let mut i = Self::slot(key, mask);
-                while self.slots[i].0 != 0 {
+                while self.slots[i].0 != K::EMPTY {
                     i = (i + 1) & mask;
                 }
                 self.slots[i] = (key, index);
                 self.used.push(i as u32);
+            }
+        }
+    }
+
+    /// The index stored for `key`, after storing `index` for it if there was none.
+    #[inline(always)]
+    fn first(&mut self, key: K, index: i32) -> i32 {
+        match self.get_or_insert(key, index) {
+            Some(first) => first,
+            None => {
+                self.grow_and_insert(key, index);
+                index
             }
         }
     }
@@ -321,21 +373,16 @@ impl<'s> StringTable<'_, 's> {
     #[inline(always)]
     fn shared(&mut self, value: &'s str) -> i32 {
         let index = self.scratch.starts.len() as i32;
-        if let Some(key) = short_key(value.as_bytes()) {
-            let first = match self.scratch.short.get_or_insert(key, index) {
-                Some(first) => first,
-                None => {
-                    self.scratch.short.grow_and_insert(key, index);
-                    index
-                }
-            };
-            if first != index {
-                return first;
-            }
-        } else if let Some(&first) = self.long.get(value) {
-            return first;
+        let bytes = value.as_bytes();
+        let first = if let Some(key) = tiny_key(bytes) {
+            self.scratch.tiny.first(key, index)
+        } else if let Some(key) = short_key(bytes) {
+            self.scratch.short.first(key, index)
         } else {
-            self.long.insert(value, index);
+            *self.long.entry(value).or_insert(index)
+        };
+        if first != index {
+            return first;
         }
         self.add(value)
     }
