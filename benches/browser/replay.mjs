@@ -191,4 +191,15 @@ if (profile) {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   console.log(`\nCPU profile of "${profileLabel}" (last run), self time, ms (total ${total.toFixed(1)}):`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(2).padStart(8)}  ${k}`);
+  if (process.argv.includes("--lines")) {
+    // Samples per source line of the bundle (the profile's position ticks), for the lines
+    // with the most; the bundle is written beside for reading them.
+    const lines = new Map();
+    for (const n of profile.nodes)
+      for (const { line, ticks } of n.positionTicks ?? []) if (n.callFrame.url === "" || n.callFrame.url.startsWith("http") || true)
+        lines.set(`${n.callFrame.functionName}:${line}`, (lines.get(`${n.callFrame.functionName}:${line}`) ?? 0) + ticks);
+    fs.writeFileSync(path.join(os.tmpdir(), "replay-bundle.js"), bundle);
+    console.log(`\nSamples per line (bundle in ${path.join(os.tmpdir(), "replay-bundle.js")}):`);
+    for (const [k, v] of [...lines].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${String(v).padStart(8)}  ${k}`);
+  }
 }

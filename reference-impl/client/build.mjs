@@ -17,7 +17,7 @@ export const bundleOptions = {
     "changing", "within", "retry", "started", "listeners", "pending", "attachRoot", "components", "handlers",
     "onEvent", "nextBatch", "applier", "callId", "calls", "objects", "streams", "transmit", "secret",
     // the reader's batch, read only by the applier in the bundle (the Node tests use build/)
-    "frame", "frameCount", "updatedComponents", "disposedComponentIds", "disposedEventHandlerIds", "siblingIndex",
+    "ft", "fl", "fc", "fs", "fv", "fh", "frameCount", "updatedComponents", "disposedComponentIds", "disposedEventHandlerIds", "siblingIndex",
     "referenceFrameIndex", "moveToSiblingIndex", "subtreeLength", "eventHandlerId"].join("|") + ")$"),
 };
 

@@ -3,7 +3,7 @@
 // beacon (spec/circuit.md, spec/blazor.md; fact sheet §6, §7, §8, §10, §11, §12).
 import { HubConnection } from "./hub";
 import { Interop } from "./interop";
-import { readBatch } from "./reader";
+import { readBatch, type HandlerId } from "./reader";
 import { Applier } from "./dom";
 import { eventArgs, fieldInfo } from "./events";
 
@@ -192,7 +192,7 @@ export class Circuit {
   }
 
   // BeginInvokeDotNetFromJS(callId, null, "DispatchEventAsync", objectId, [descriptor, args]).
-  private dispatch(handlerId: string, e: Event, el: Element) {
+  private dispatch(handlerId: HandlerId, e: Event, el: Element) {
     if (this.ended || !this.hub || this.hub.closed) return;
     const name = e.type, id = String(++this.js.callId);
     const json = '[{"eventHandlerId":' + handlerId + ',"eventName":' + JSON.stringify(name) +

@@ -1,6 +1,6 @@
 // DOM applier (spec/edits.md): logical component containers, sibling indexes, permutations,
 // value/checked properties, event handler registration with delegation at the document root.
-import type { RenderBatch, Frame, Frames, Edit } from "./reader";
+import type { RenderBatch, Edit, HandlerId } from "./reader";
 
 export class ApplyError extends Error {
   constructor(public kind: string, public requirement: string) { super(kind + " (" + requirement + ")"); }
@@ -26,11 +26,11 @@ const boxed = (n: any): Logical => {
 };
 const isContainer = (n: any) => n._l && n._l.k;
 
-export type EventSink = (handlerId: string, event: Event, element: Element) => void;
+export type EventSink = (handlerId: HandlerId, event: Event, element: Element) => void;
 
 export class Applier {
   components = new Map<number, any>();
-  handlers = new Map<string, { el: any; ev: string }>();
+  handlers = new Map<HandlerId, any>(); // id → the element whose _h holds it
   private listening = new Set<string>();
   private gone = new Set<number>();
   private parsed = [new Map<string, Node[]>(), new Map<string, Node[]>()]; // HTML, SVG
@@ -45,7 +45,6 @@ export class Applier {
   }
 
   apply(batch: RenderBatch) {
-    const frames = batch.frame;
     for (const diff of batch.updatedComponents) {
       const container = this.components.get(diff.componentId);
       if (!container) fail("unknown_component", this.gone.has(diff.componentId) ? "ED-5.1" : "ED-2.2");
@@ -66,7 +65,7 @@ export class Applier {
         } else container.textContent = "";
         l.c = [];
       }
-      this.edits(container, diff.componentId, diff.edits, frames);
+      this.edits(container, diff.componentId, diff.edits, batch);
     }
     for (const id of batch.disposedComponentIds) {
       const c = this.components.get(id);
@@ -76,15 +75,15 @@ export class Applier {
       this.gone.add(id);
     }
     for (const id of batch.disposedEventHandlerIds) {
-      const h = this.handlers.get(id);
-      if (h) {
-        if (h.el._h[h.ev] == id) delete h.el._h[h.ev];
+      const el = this.handlers.get(id);
+      if (el) {
+        for (const k in el._h) if (el._h[k] === id) delete el._h[k];
         this.handlers.delete(id);
       }
     }
   }
 
-  private edits(container: any, componentId: number, edits: Edit[], frames: Frames) {
+  private edits(container: any, componentId: number, edits: Edit[], b: RenderBatch) {
     let parent = container;
     let perm: [number, number][] | null = null;
     const up: any[] = [];
@@ -99,7 +98,7 @@ export class Applier {
       switch (t) {
         case "prependFrame":
           if (i > kids.length) fail("edit/insertion_index_out_of_range", "ED-2.4");
-          this.insertFrame(parent, i, frames, e.referenceFrameIndex, componentId);
+          this.insertFrame(parent, i, b, e.referenceFrameIndex, componentId);
           break;
         case "removeFrame": {
           // A run that removes every child from i on (a clear, the old rows of a replace) at once.
@@ -109,15 +108,15 @@ export class Applier {
           else removeChild(parent, i);
           break;
         }
-        case "setAttribute": { const f = frames(e.referenceFrameIndex); this.attr(child, f.name!, f.value ?? null, f.eventHandlerId, componentId); break; }
+        case "setAttribute": { const r = e.referenceFrameIndex; this.attr(child, b.fs(r), b.fv(r), b.fh(r), componentId); break; }
         case "removeAttribute": this.attr(child, e.name, null); break;
         case "updateText":
           if (!child || child.nodeType != 3) fail("edit/not_a_text", "ED-2.9");
-          child.data = frames(e.referenceFrameIndex).content; break;
+          child.data = b.fs(e.referenceFrameIndex); break;
         case "updateMarkup":
           if (!isContainer(child) || this.isComponent(child)) fail("edit/not_a_markup_block", "ED-2.10");
           removeChild(parent, i);
-          this.insertFrame(parent, i, frames, e.referenceFrameIndex, componentId);
+          this.insertFrame(parent, i, b, e.referenceFrameIndex, componentId);
           break;
         case "stepIn": up.push(parent); parent = child; break;
         case "stepOut": parent = up.pop(); break;
@@ -137,35 +136,34 @@ export class Applier {
   // Inserts frame `fi` (with its subtree) as logical child `index` of `parent`; returns how many
   // logical children it inserted (ED-3.x).
   // `ns`: whether `parent`'s DOM host takes SVG children (computed when not given).
-  // `f`: frame `fi`, when the caller has it already.
-  private insertFrame(parent: any, index: number, frames: Frames, fi: number, cid: number, ns?: boolean, f = frames(fi)): number {
-    const doc = this.doc;
-    switch (f.type) {
-      case "element":
-      case "text": {
-        const el = this.node(frames, fi, f, cid, f.type == "element" && (ns ?? svgHost(parent)));
+  private insertFrame(parent: any, index: number, b: RenderBatch, fi: number, cid: number, ns?: boolean): number {
+    const doc = this.doc, t = b.ft(fi);
+    switch (t) {
+      case 1: // element
+      case 2: { // text
+        const el = this.node(b, fi, cid, t == 1 && (ns ?? svgHost(parent)));
         insertChild(parent, index, el);
         if (el.localName == "option") optionInserted(el);
         return 1;
       }
-      case "component": {
-        if (this.components.has(f.componentId!)) fail("edit/component_already_attached", "ED-3.3");
+      case 4: { // component
+        const id = b.fc(fi);
+        if (this.components.has(id)) fail("edit/component_already_attached", "ED-3.3");
         const c: any = doc.createComment("!");
         c._l = { p: null, c: [], k: 1 };
         insertChild(parent, index, c, 1);
-        this.components.set(f.componentId!, c);
+        this.components.set(id, c);
         return 1;
       }
-      case "region": {
+      case 5: { // region
         let n = 0;
-        for (let j = fi + 1, end = fi + f.subtreeLength!, c; j < end; j += c.subtreeLength || 1)
-          n += this.insertFrame(parent, index + n, frames, j, cid, ns, c = frames(j));
+        for (let j = fi + 1, end = fi + b.fl(fi); j < end; j += b.fl(j)) n += this.insertFrame(parent, index + n, b, j, cid, ns);
         return n;
       }
-      case "markup": {
+      case 8: { // markup
         // Text without markup is one text node; other markup is parsed once per content and
         // namespace, then cloned. The container and its nodes go in together.
-        const c: any = doc.createComment("!"), html = f.content || " ";
+        const c: any = doc.createComment("!"), html = b.fs(fi) || " ";
         let nodes;
         if (!/[<&\r\0]/.test(html)) nodes = [doc.createTextNode(html)];
         else {
@@ -184,9 +182,9 @@ export class Applier {
         insertChild(parent, index, c, 1);
         return 1;
       }
-      case "namedEvent": return 0;
-      case "attribute": return fail("edit/attribute_frame_out_of_place", "ED-3.7");
-      case "elementReferenceCapture": return fail("edit/reference_capture_outside_element", "ED-3.6");
+      case 10: return 0; // namedEvent
+      case 3: return fail("edit/attribute_frame_out_of_place", "ED-3.7");
+      case 6: return fail("edit/reference_capture_outside_element", "ED-3.6");
       default: return fail("edit/unsupported_frame_type", "ED-3.7");
     }
   }
@@ -194,37 +192,38 @@ export class Applier {
   // An element or text frame `fi` with its subtree, built detached; `ns`: in an SVG host (ED-3.1,
   // ED-3.2). Element and text children are appended as made, without the logical tree's checks,
   // until a container child gives the element a logical-children list.
-  private node(frames: Frames, fi: number, f: Frame, cid: number, ns: boolean): any {
-    const doc = this.doc;
-    if (f.type == "text") return doc.createTextNode(f.content!);
-    const svg = f.name == "svg" || ns, kids = svg && f.name != "foreignObject";
+  private node(b: RenderBatch, fi: number, cid: number, ns: boolean): any {
+    const doc = this.doc, name = b.fs(fi);
+    if (b.ft(fi) == 2) return doc.createTextNode(name);
+    const svg = name == "svg" || ns, kids = svg && name != "foreignObject";
     let el: any;
-    try { el = svg ? doc.createElementNS(SVG, f.name!) : doc.createElement(f.name!); }
+    try { el = svg ? doc.createElementNS(SVG, name) : doc.createElement(name); }
     catch { fail("edit/invalid_element_name", "ED-3.1"); }
-    const end = fi + f.subtreeLength!;
-    let j = fi + 1, v: any, listed: any, c: any = j < end && frames(j);
-    for (; c && c.type == "attribute"; c = ++j < end && frames(j)) v = this.attr(el, c.name, c.value ?? null, c.eventHandlerId, cid) || v;
-    for (; c; c = (j += c.subtreeLength || 1) < end && frames(j)) {
-      const t = c.type;
-      if (t == "elementReferenceCapture") this.attr(el, "_bl_" + c.id, "");
-      else if (!listed && (t == "element" || t == "text")) el.appendChild(this.node(frames, j, c, cid, kids));
-      else { this.insertFrame(el, 1 / 0, frames, j, cid, kids, c); listed = el._l; }
+    const end = fi + b.fl(fi);
+    let j = fi + 1, v: any, listed: any, t;
+    for (; j < end && b.ft(j) == 3; j++) v = this.attr(el, b.fs(j), b.fv(j), b.fh(j), cid) || v;
+    for (; j < end; j += b.fl(j)) {
+      if ((t = b.ft(j)) == 6) this.attr(el, "_bl_" + b.fs(j), ""); // elementReferenceCapture
+      else if (!listed && t < 3) el.appendChild(this.node(b, j, cid, kids));
+      else { this.insertFrame(el, 1 / 0, b, j, cid, kids); listed = el._l; }
     }
     if (v) setValue(el, el._v);
     return el;
   }
 
   // Section 5: one attribute frame (or a RemoveAttribute, value null) applied to an element.
-  attr(el: any, name: string, value: string | null, handlerId?: string, cid?: number) {
+  attr(el: any, name: string, value: string | null, handlerId?: HandlerId, cid?: number) {
     if (handlerId) {
+      // `_h`: the element's handler ids by attribute name ("onclick"), the name string being
+      // the batch's one copy of it (RB-5.6) rather than a new one per handler.
       el._c = cid; // the component whose render set the handler (field info, events.ts)
       if (!name.startsWith("on")) fail("edit/event_name_without_on_prefix", "ED-4.1");
-      const id = handlerId, ev = name.slice(2), h = (el._h ||= {});
+      const id = handlerId, h = (el._h ||= {});
       if (this.handlers.has(id)) fail("edit/event_handler_already_tracked", "ED-4.1");
-      if (h[ev]) this.handlers.delete(h[ev]);
-      h[ev] = id;
-      this.handlers.set(id, { el, ev });
-      this.listen(ev);
+      if (h[name]) this.handlers.delete(h[name]);
+      h[name] = id;
+      this.handlers.set(id, el);
+      this.listen(name);
       return;
     }
     // Only value and checked need the element's namespace and tag (read from the DOM).
@@ -247,14 +246,16 @@ export class Applier {
     }
   }
 
-  // Event delegation: one capturing listener per event name at the document root.
-  private listen(ev: string) {
-    if (this.listening.has(ev)) return;
-    this.listening.add(ev);
+  // Event delegation: one capturing listener per event name at the document root (`on`: the
+  // attribute's name, "on" + the event's).
+  private listen(on: string) {
+    if (this.listening.has(on)) return;
+    this.listening.add(on);
+    const ev = on.slice(2);
     this.doc.addEventListener(ev, (e) => {
       for (let n: any = e.target; n; n = NON_BUBBLING.has(ev) ? null : n.parentNode) {
         if (n.disabled && MOUSE.has(ev)) continue;
-        const id = n._h && n._h[ev], f = n._f || {};
+        const id = n._h && n._h[on], f = n._f || {};
         if (f["p" + ev] || (id && ev == "submit")) e.preventDefault();
         if (id && this.onEvent) this.onEvent(id, e, n);
         if (f["s" + ev]) break;

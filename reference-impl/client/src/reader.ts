@@ -23,34 +23,33 @@ export type Edit =
   | { type: "stepOut" | "permutationListEnd" }
   | { type: "permutationListEntry"; siblingIndex: number; moveToSiblingIndex: number };
 
-export interface Frame {
-  type: string;
-  subtreeLength?: number;
-  name?: string;
-  value?: string | null;
-  eventHandlerId?: string; // decimal, exact for every 64-bit id (RB-6.2)
-  componentId?: number;
-  content?: string;
-  id?: string;
-}
+// A 64-bit event handler id: a number below 2^53, else its decimal text (exact, RB-6.2).
+export type HandlerId = number | string;
 export interface Diff { componentId: number; edits: Edit[] }
-// The reference frames are validated with the rest of the batch but made into objects only when
-// the applier asks for one (`frame(i)`, a new object each call): a batch of thousands of frames
-// then leaves short-lived objects behind instead of a list that every garbage collection during
-// the apply has to copy.
-export type Frames = (index: number) => Frame;
+// The reference frames are validated with the rest of the batch and then read field by field from
+// the checked bytes when the applier asks (no object per frame: a batch of thousands of frames
+// would leave as many objects for the garbage collector during the apply). Frame `i`:
+// `ft(i)`: its type number (RB-3.2; 1 element, 2 text, 3 attribute, 4 component, 5 region,
+// 6 elementReferenceCapture, 7 componentReferenceCapture, 8 markup, 9 componentRenderMode,
+// 10 namedEvent); `fl(i)`: the frames its subtree spans (its subtreeLength, 1 for a frame without
+// one); `fc(i)`: a component frame's componentId; `fs(i)`: its string (an element's or attribute's
+// name, a text's or markup's content, a reference capture's id); `fv(i)`: an attribute's value
+// (null for none); `fh(i)`: an attribute's event handler id (a `HandlerId`), undefined for none.
 export interface RenderBatch {
   updatedComponents: Diff[];
-  frame: Frames;
   frameCount: number;
+  ft: (i: number) => number;
+  fl: (i: number) => number;
+  fc: (i: number) => number;
+  fs: (i: number) => string;
+  fv: (i: number) => string | null;
+  fh: (i: number) => HandlerId | undefined;
   disposedComponentIds: number[];
-  disposedEventHandlerIds: string[];
+  disposedEventHandlerIds: HandlerId[];
 }
 
 export const EDIT_TYPES = ["", "prependFrame", "removeFrame", "setAttribute", "removeAttribute", "updateText",
   "stepIn", "stepOut", "updateMarkup", "permutationListEntry", "permutationListEnd"];
-export const FRAME_TYPES = ["", "element", "text", "attribute", "component", "region", "elementReferenceCapture",
-  "componentReferenceCapture", "markup", "componentRenderMode", "namedEvent"];
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }), latin1 = new TextDecoder("latin1");
 const NON_ASCII = /[^\0-\x7f]/;
@@ -62,10 +61,12 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
   const len = input.length;
   const dv = new DataView(input.buffer, input.byteOffset, len);
   const i32 = (p: number) => dv.getInt32(p, true);
-  // A 64-bit id as decimal text: through a double while that is exact, else through BigInt.
-  const u64 = (p: number) => {
+  // A 64-bit id: a number while a double holds it exactly (below 2^53, every id in practice),
+  // else its decimal text through BigInt. Either is what the hub's JSON takes as the id's digits
+  // (RB-6.2), and one id is always read as the same one of the two.
+  const u64 = (p: number): HandlerId => {
     const hi = dv.getUint32(p + 4, true);
-    return hi < 0x200000 ? String(hi * 4294967296 + dv.getUint32(p, true)) : String(dv.getBigUint64(p, true));
+    return hi < 0x200000 ? hi * 4294967296 + dv.getUint32(p, true) : String(dv.getBigUint64(p, true));
   };
   if (len > limits.batchBytes) fail("batch_too_large", 0, "RB-1.5");
   if (len < 20) fail("truncated", 0, "RB-1.3");
@@ -264,24 +265,14 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
       if (refs[index]) fail("nested_frame_reference", refs[index] - 1, "RB-2.11");
     } else if (!refs[index]) fail("unreferenced_frame", at, "RB-2.11");
   }
-  // Frame `index` of the checked batch (its fields and strings passed the checks above).
-  const frame = (index: number): Frame => {
-    const at = framesAt + 4 + 20 * index, t = i32(at), a = i32(at + 4), b = i32(at + 8);
-    // One object shape for every frame: monomorphic property reads in the applier.
-    const f: Frame = { type: FRAME_TYPES[t], subtreeLength: undefined, name: undefined, value: undefined,
-      eventHandlerId: undefined, componentId: undefined, content: undefined, id: undefined };
-    if (t == 1 || t == 4 || t == 5) {
-      f.subtreeLength = a;
-      if (t == 1) f.name = strings[b];
-      else if (t == 4) f.componentId = b;
-    } else if (t == 3) {
-      f.name = strings[a];
-      f.value = b == -1 ? null : strings[b];
-      if (i32(at + 12) || i32(at + 16)) f.eventHandlerId = u64(at + 12);
-    } else if (t == 2 || t == 8) f.content = strings[a];
-    else if (t == 6) f.id = strings[a];
-    return f;
-  };
+  // The fields of frame `i` of the checked batch (its fields and strings passed the checks above).
+  const field = (i: number, k: number) => i32(framesAt + 4 + 20 * i + k);
+  const ft = (i: number) => field(i, 0);
+  const fl = (i: number) => { const t = ft(i); return t == 1 || t == 4 || t == 5 ? field(i, 4) : 1; };
+  const fc = (i: number) => field(i, 8);
+  const fs = (i: number) => strings[field(i, ft(i) == 1 ? 8 : 4)];
+  const fv = (i: number) => { const b = field(i, 8); return b == -1 ? null : strings[b]; };
+  const fh = (i: number) => (field(i, 12) || field(i, 16) ? u64(framesAt + 16 + 20 * i) : undefined);
 
   const disposedComponentIds: number[] = [];
   for (let i = 0; i < dcCount; i++) {
@@ -289,14 +280,14 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     if (id < 0) fail("negative_value", at, "RB-4.1");
     disposedComponentIds.push(id);
   }
-  const disposedEventHandlerIds: string[] = [];
+  const disposedEventHandlerIds: HandlerId[] = [];
   for (let i = 0; i < dhCount; i++) {
     const at = dhAt + 4 + 8 * i, id = u64(at);
-    if (id == "0") fail("zero_event_handler_id", at, "RB-4.2");
+    if (!id) fail("zero_event_handler_id", at, "RB-4.2");
     disposedEventHandlerIds.push(id);
   }
   if (nextNew != stringCount) fail("non_canonical_strings", spAt + 4 * nextNew, "RB-5.8");
-  return { updatedComponents, frame, frameCount, disposedComponentIds, disposedEventHandlerIds };
+  return { updatedComponents, frameCount, ft, fl, fc, fs, fv, fh, disposedComponentIds, disposedEventHandlerIds };
 }
 
 // Length of the longest well-formed UTF-8 prefix (for the offset of an invalid_utf8 error).

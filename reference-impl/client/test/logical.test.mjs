@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { ApplyError } from "../build/dom.js";
 import { innerHTML } from "../test-support/html.mjs";
 import { setup } from "../test-support/page.mjs";
+import { accessors } from "../test-support/frames.mjs";
 
 // Frames and edits in the reader's shapes (src/reader.ts).
 const F = {
@@ -28,7 +29,7 @@ const E = {
 };
 const batch = (diffs, referenceFrames, disposedComponentIds = []) => ({
   updatedComponents: diffs.map(([componentId, edits]) => ({ componentId, edits })),
-  frame: (i) => ({ ...referenceFrames[i] }), frameCount: referenceFrames.length,
+  ...accessors(referenceFrames),
   disposedComponentIds, disposedEventHandlerIds: [],
 });
 

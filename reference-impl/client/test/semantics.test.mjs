@@ -17,9 +17,11 @@ function handlers(applier, rootEl) {
     for (let n = el; n !== rootEl; n = n.parentNode) p.unshift(Array.prototype.indexOf.call(n.parentNode.childNodes, n));
     return p;
   };
+  // The applier keeps id → element; the element's _h has the id under its attribute's name.
+  const event = (el, id) => Object.keys(el._h).find((on) => el._h[on] === id).slice(2);
   return [...applier.handlers.entries()]
     .sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1))
-    .map(([id, h]) => ({ eventHandlerId: id, event: h.ev, path: path(h.el) }));
+    .map(([id, el]) => ({ eventHandlerId: String(id), event: event(el, id), path: path(el) }));
 }
 
 for (const kind of ["valid", "invalid"]) {
