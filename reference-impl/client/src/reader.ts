@@ -93,6 +93,9 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
   placed(diffTable + 4 + 4 * diffCount, framesAt, end + 4);
   const frameCount = count(framesAt, 20, end, limits.frames);
   placed(framesAt + 4 + 20 * frameCount, dcAt, end + 8);
+  // The frames' fields as 32-bit integers (a copy, so aligned; little-endian as the batch, which
+  // every platform a browser runs on is): frame i's five fields are F[5i] … F[5i + 4].
+  const F = new Int32Array(input.slice(framesAt + 4, dcAt).buffer);
   const dcCount = count(dcAt, 4, end, Infinity);
   placed(dcAt + 4 + 4 * dcCount, dhAt, end + 12);
   const dhCount = count(dhAt, 8, end, Infinity);
@@ -189,7 +192,7 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
       const type = EDIT_TYPES[t] as any;
       if (t == 1 || t == 3 || t == 5 || t == 8) {
         if (slot < 0 || slot >= frameCount) fail("frame_index_out_of_range", at + 8, "RB-2.5");
-        const ft = i32(framesAt + 4 + 20 * slot);
+        const ft = F[5 * slot];
         if (t == 1 ? !(ft == 1 || ft == 2 || ft == 4 || ft == 5 || ft == 8) : ft != (t == 3 ? 3 : t == 5 ? 2 : 8))
           fail("frame_type_mismatch", at + 8, "RB-2.10");
         if (refs[slot]) fail("frame_referenced_twice", at + 8, "RB-2.11");
@@ -231,8 +234,8 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
   const pad = (v: number, o: number) => { if (v) fail("unused_field_set", o, "RB-3.4"); };
   const open: { end: number; kind: number; hasChild: boolean }[] = [];
   for (let index = 0; index < frameCount; index++) {
-    const at = framesAt + 4 + 20 * index;
-    const t = i32(at), a = i32(at + 4), b = i32(at + 8), c = i32(at + 12), d = i32(at + 16);
+    const k = 5 * index, at = framesAt + 4 + 4 * k;
+    const t = F[k], a = F[k + 1], b = F[k + 2], c = F[k + 3], d = F[k + 4];
     if (t < 1 || t > 10) fail("unknown_frame_type", at, "RB-3.2");
     while (open.length && open[open.length - 1].end <= index) open.pop();
     const parent = open[open.length - 1];
@@ -266,13 +269,12 @@ export function readBatch(input: Uint8Array, limits: Limits = DEFAULT_LIMITS): R
     } else if (!refs[index]) fail("unreferenced_frame", at, "RB-2.11");
   }
   // The fields of frame `i` of the checked batch (its fields and strings passed the checks above).
-  const field = (i: number, k: number) => i32(framesAt + 4 + 20 * i + k);
-  const ft = (i: number) => field(i, 0);
-  const fl = (i: number) => { const t = ft(i); return t == 1 || t == 4 || t == 5 ? field(i, 4) : 1; };
-  const fc = (i: number) => field(i, 8);
-  const fs = (i: number) => strings[field(i, ft(i) == 1 ? 8 : 4)];
-  const fv = (i: number) => { const b = field(i, 8); return b == -1 ? null : strings[b]; };
-  const fh = (i: number) => (field(i, 12) || field(i, 16) ? u64(framesAt + 16 + 20 * i) : undefined);
+  const ft = (i: number) => F[5 * i];
+  const fl = (i: number) => { const t = F[5 * i]; return t == 1 || t == 4 || t == 5 ? F[5 * i + 1] : 1; };
+  const fc = (i: number) => F[5 * i + 2];
+  const fs = (i: number) => strings[F[5 * i + (F[5 * i] == 1 ? 2 : 1)]];
+  const fv = (i: number) => { const b = F[5 * i + 2]; return b == -1 ? null : strings[b]; };
+  const fh = (i: number) => (F[5 * i + 3] || F[5 * i + 4] ? u64(framesAt + 16 + 20 * i) : undefined);
 
   const disposedComponentIds: number[] = [];
   for (let i = 0; i < dcCount; i++) {
