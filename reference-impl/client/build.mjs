@@ -15,7 +15,8 @@ export const bundleOptions = {
   mangleProps: new RegExp("^(" + ["updateBatch", "reconnecting", "onInvocation", "nextObject", "navCall", "listening",
     "intercepting", "isComponent", "insertFrame", "dotNetObject", "intercept", "shutdown", "timers", "parsed", "gone",
     "changing", "within", "retry", "started", "listeners", "pending", "attachRoot", "components", "handlers",
-    "onEvent", "nextBatch", "applier", "callId", "calls", "objects", "streams", "transmit", "secret",
+    "onEvent", "nextBatch", "applier", "callId", "calls", "objects", "streams", "transmit", "secret", "doc", "node",
+    "attr", "listen", "edits", "hasChild", "ended", "base", "closed", "post", "markers",
     // the reader's batch, read only by the applier in the bundle (the Node tests use build/)
     "ft", "fl", "fc", "fs", "fv", "fh", "frameCount", "updatedComponents", "disposedComponentIds", "disposedEventHandlerIds", "siblingIndex",
     "referenceFrameIndex", "moveToSiblingIndex", "subtreeLength", "eventHandlerId"].join("|") + ")$"),

@@ -87,7 +87,7 @@ export class Applier {
     let parent = container;
     let perm: [number, number][] | null = null;
     const up: any[] = [];
-    for (let x = 0; x < edits.length; x++) {
+    for (let x = 0, skip = 0; x < edits.length; x++) {
       const e: any = edits[x], kids = kidsOf(parent);
       const t = e.type, i = e.siblingIndex;
       const child = kids[i];
@@ -96,10 +96,25 @@ export class Applier {
       if ((t == "stepIn" || t == "setAttribute" || t == "removeAttribute") && !(child && child.nodeType == 1))
         fail("edit/not_an_element", t == "stepIn" ? "ED-2.3" : t == "setAttribute" ? "ED-2.7" : "ED-2.8");
       switch (t) {
-        case "prependFrame":
+        case "prependFrame": {
           if (i > kids.length) fail("edit/insertion_index_out_of_range", "ED-2.4");
-          this.insertFrame(parent, i, b, e.referenceFrameIndex, componentId);
+          // A run inserting one child each at i, i + 1, … (any frame but a region, 5, or a named
+          // event, 10), then a run removing every child after them (a replaced list): the old
+          // children go first, at once, and the inserts append; the same children result. Each
+          // run is scanned once.
+          let k = x, r = 0, f: any;
+          if (x >= skip && i < kids.length) {
+            while (k < edits.length && (f = edits[k]).type == t && f.siblingIndex == i + k - x && b.ft(f.referenceFrameIndex) % 5) k++;
+            for (r = k; r < edits.length && (f = edits[r]).type == "removeFrame" && f.siblingIndex == i + k - x; r++);
+            skip = k;
+          }
+          if (k > x && r - k == kids.length - i) {
+            removeTail(parent, i);
+            for (; x < k; x++) this.insertFrame(parent, (edits[x] as any).siblingIndex, b, (edits[x] as any).referenceFrameIndex, componentId);
+            x = r - 1;
+          } else this.insertFrame(parent, i, b, e.referenceFrameIndex, componentId);
           break;
+        }
         case "removeFrame": {
           // A run that removes every child from i on (a clear, the old rows of a replace) at once.
           let k = x + 1;

@@ -96,6 +96,46 @@ test("a run of removals to the end in an element with a list leaves the containe
     (e) => e instanceof ApplyError && e.kind == "component_not_in_document" && e.requirement == "ED-2.2");
 });
 
+// The applier takes a replaced list (inserts at i, i + 1, … each of one child, then removals of
+// every old child after them) by removing the old children first; the children must be those of
+// applying the edits one by one (ED-2.4), and other runs must be applied one by one.
+test("a replaced list, and runs that only look like one, give the children of one-by-one edits (ED-2.4)", () => {
+  const li = (t) => [F.el("li", 2), F.text(t)];
+  // Without a list: b, c, d replaced by x, y after a.
+  let { rootEl, applier } = setup();
+  list(applier);
+  applier.apply(batch([[0, [E.in(0), E.prepend(1, 0), E.prepend(2, 2), E.remove(3), E.remove(3), E.remove(3), E.out()]]],
+    [...li("x"), ...li("y")]));
+  assert.equal(innerHTML(rootEl), "<!--!--><ul><li>a</li><li>x</li><li>y</li></ul>");
+  // Removals that leave part of the old tail: a and b go, c and d stay.
+  ({ rootEl, applier } = setup());
+  list(applier);
+  applier.apply(batch([[0, [E.in(0), E.prepend(0, 0), E.prepend(1, 2), E.remove(2), E.remove(2), E.out()]]], [...li("x"), ...li("y")]));
+  assert.equal(innerHTML(rootEl), "<!--!--><ul><li>x</li><li>y</li><li>c</li><li>d</li></ul>");
+  // A region inserts two children: the run is not one of single inserts.
+  ({ rootEl, applier } = setup());
+  list(applier);
+  applier.apply(batch([[0, [E.in(0), E.prepend(0, 0), E.prepend(1, 5), E.remove(2), E.remove(2), E.remove(2), E.remove(2), E.out()]]],
+    [{ type: "region", subtreeLength: 5 }, ...li("r1"), ...li("r2"), ...li("z")]));
+  assert.equal(innerHTML(rootEl), "<!--!--><ul><li>r1</li><li>z</li><li>d</li></ul>");
+  // With a list: markup among the new children, a component among the old; the component is
+  // removed with them.
+  ({ rootEl, applier } = setup());
+  list(applier);
+  applier.apply(batch([[0, [E.in(0), E.prepend(4, 0), E.out()]]], [F.component(1)]));
+  applier.apply(batch([[1, [E.prepend(0, 0)]]], li("c1")));
+  applier.apply(batch([[0, [E.in(0), E.prepend(0, 0), E.prepend(1, 2), ...Array(5).fill(E.remove(2)), E.out()]]],
+    [...li("p"), F.markup("<li>q</li>")]));
+  assert.equal(innerHTML(rootEl), "<!--!--><ul><li>p</li><!--!--><li>q</li></ul>");
+  assert.throws(() => applier.apply(batch([[1, [E.remove(0)]]], [])),
+    (e) => e instanceof ApplyError && e.kind == "component_not_in_document");
+  // More removals than old children: rejected as one by one would (ED-2.4).
+  ({ rootEl, applier } = setup());
+  list(applier);
+  assert.throws(() => applier.apply(batch([[0, [E.in(0), E.prepend(0, 0), ...Array(5).fill(E.remove(1)), E.out()]]], li("x"))),
+    (e) => e instanceof ApplyError && e.kind == "edit/sibling_index_out_of_range");
+});
+
 test("a component inside a removed element is no longer in the document (ED-2.2)", () => {
   const { applier } = setup();
   applier.apply(batch([[0, [E.prepend(0, 0)]]], [F.el("div", 3), F.el("p", 2), F.component(1)]));
