@@ -1,7 +1,7 @@
 // Issue 13: Brasa's browser client alone, reading and applying the big page's render batches in
 // headless Chromium, without the server, the network or capture.mjs's recording around it.
 //
-//   node benches/browser/replay.mjs [--runs N] [--brasa PATH] [--chromium PATH] [--profile LABEL]
+//   node benches/browser/replay.mjs [--runs N] [--brasa PATH] [--chromium PATH] [--profile LABEL [--lines]]
 //                                   [--save FILE | --batches FILE]
 //
 // Needs the client's Node build (`node build.mjs --test` in reference-impl/client) for its
@@ -17,7 +17,8 @@
 //    had been laid out, as in the benchmark). Per operation it prints the median and best time
 //    of reading the batch (readBatch) and of applying it (Applier.apply), in ms.
 // --profile LABEL: records a V8 CPU profile of that operation in the last run and prints the
-// functions with the most self time.
+// functions with the most self time; with --lines also the samples per line of the bundle
+// (written to the temporary directory as replay-bundle.js, for reading the lines).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -192,12 +193,14 @@ if (profile) {
   console.log(`\nCPU profile of "${profileLabel}" (last run), self time, ms (total ${total.toFixed(1)}):`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(2).padStart(8)}  ${k}`);
   if (process.argv.includes("--lines")) {
-    // Samples per source line of the bundle (the profile's position ticks), for the lines
-    // with the most; the bundle is written beside for reading them.
+    // Samples per source line of the bundle (the profile's position ticks, one per 100 µs
+    // sample) for the lines with the most; the bundle is written out for reading them.
     const lines = new Map();
     for (const n of profile.nodes)
-      for (const { line, ticks } of n.positionTicks ?? []) if (n.callFrame.url === "" || n.callFrame.url.startsWith("http") || true)
-        lines.set(`${n.callFrame.functionName}:${line}`, (lines.get(`${n.callFrame.functionName}:${line}`) ?? 0) + ticks);
+      for (const { line, ticks } of n.positionTicks ?? []) {
+        const key = `${n.callFrame.functionName}:${line}`;
+        lines.set(key, (lines.get(key) ?? 0) + ticks);
+      }
     fs.writeFileSync(path.join(os.tmpdir(), "replay-bundle.js"), bundle);
     console.log(`\nSamples per line (bundle in ${path.join(os.tmpdir(), "replay-bundle.js")}):`);
     for (const [k, v] of [...lines].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${String(v).padStart(8)}  ${k}`);
