@@ -87,3 +87,35 @@ test("time values drop their seconds as Blazor's client does (ED-4.2)", () => {
   applier.attr(d, "value", "2026-11-25T10:30:15");
   assert.match(d.value, /^2026-11-25T10:30:15/); // kept (jsdom may add .000)
 });
+
+// Handler ids come out of the reader as numbers below 2^53 and as decimal strings above (RB-6.2);
+// registering, replacing, dispatching and disposing must treat each id as itself either way.
+test("handler ids below and above 2^53: dispatched exactly, replaced and disposed (ED-4.1, RB-6.2)", async () => {
+  const { readBatch } = await import("../build/reader.js");
+  const { accessors } = await import("../test-support/frames.mjs");
+  const { readFileSync } = await import("node:fs");
+  const vector = (name) => {
+    const v = JSON.parse(readFileSync(new URL(`../../../conformance/vectors/render-batch/valid/${name}.json`, import.meta.url), "utf8"));
+    return readBatch(Uint8Array.from(v.hex.match(/../g), (b) => parseInt(b, 16)));
+  };
+  const { window, doc, applier } = (await import("../test-support/page.mjs")).setup();
+  const calls = [];
+  applier.onEvent = (id, e, el) => calls.push([id, e.type, el.localName]);
+  const click = () => doc.querySelector("button").dispatchEvent(new window.MouseEvent("click", { bubbles: true }));
+  // Root 0 renders a button with handler 7 for onclick.
+  applier.apply({ updatedComponents: [{ componentId: 0, edits: [{ type: "prependFrame", siblingIndex: 0, referenceFrameIndex: 0 }] }],
+    ...accessors([{ type: "element", name: "button", subtreeLength: 2 }, { type: "attribute", name: "onclick", eventHandlerId: 7 }]),
+    disposedComponentIds: [], disposedEventHandlerIds: [] });
+  click();
+  assert.deepEqual(calls.splice(0), [[7, "click", "button"]]);
+  // The vector sets onclick to 9007199254740995 (replacing 7) and disposes 9007199254740993 (unknown).
+  applier.apply(vector("event-handler-id-above-2-53"));
+  click();
+  assert.deepEqual(calls.splice(0), [["9007199254740995", "click", "button"]]);
+  assert.deepEqual([...applier.handlers.keys()], ["9007199254740995"]);
+  // This one sets onclick to 2^64 - 1 and disposes it: no handler is left.
+  applier.apply(vector("event-handler-id-u64-max"));
+  click();
+  assert.deepEqual(calls, []);
+  assert.equal(applier.handlers.size, 0);
+});
