@@ -619,37 +619,44 @@ fn edit_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'_, 's>, edit: &'s Ed
 #[inline(always)]
 fn frame_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'_, 's>, frame: &'s Frame<S>) -> [u8; FRAME_SIZE] {
     use FrameType as T;
-    let (frame_type, a, b, c): (T, i32, i32, u64) = match frame {
-        Frame::Element { subtree_length, name } => (T::Element, *subtree_length, strings.shared(name.as_ref()), 0),
-        Frame::Text { content } => {
-            let content = content.as_ref();
-            (T::Text, strings.string(content, text_is_shared(content)), 0, 0)
+    // Attributes first, apart: the commonest frame, and (with `String` fields) the variant in
+    // whose first field the others keep their tag, so that telling it apart is one sign test
+    // where the `match` decodes the tag and jumps through a table.
+    let (frame_type, a, b, c): (T, i32, i32, u64) = if let Frame::Attribute {
+        name,
+        value,
+        event_handler_id,
+    } = frame
+    {
+        let name = strings.shared(name.as_ref());
+        let value = match value {
+            None => -1,
+            Some(v) => {
+                let v = v.as_ref();
+                strings.string(v, v.is_empty())
+            }
+        };
+        (T::Attribute, name, value, *event_handler_id)
+    } else {
+        match frame {
+            Frame::Element { subtree_length, name } => (T::Element, *subtree_length, strings.shared(name.as_ref()), 0),
+            Frame::Text { content } => {
+                let content = content.as_ref();
+                (T::Text, strings.string(content, text_is_shared(content)), 0, 0)
+            }
+            // Taken above.
+            Frame::Attribute { .. } => (T::Attribute, 0, 0, 0),
+            Frame::Component {
+                subtree_length,
+                component_id,
+            } => (T::Component, *subtree_length, *component_id, 0),
+            Frame::Region { subtree_length } => (T::Region, *subtree_length, 0, 0),
+            Frame::ElementReferenceCapture { id } => (T::ElementReferenceCapture, strings.add(id.as_ref()), 0, 0),
+            Frame::Markup { content } => (T::Markup, strings.add(content.as_ref()), 0, 0),
+            Frame::ComponentReferenceCapture => (T::ComponentReferenceCapture, 0, 0, 0),
+            Frame::ComponentRenderMode => (T::ComponentRenderMode, 0, 0, 0),
+            Frame::NamedEvent => (T::NamedEvent, 0, 0, 0),
         }
-        Frame::Attribute {
-            name,
-            value,
-            event_handler_id,
-        } => {
-            let name = strings.shared(name.as_ref());
-            let value = match value {
-                None => -1,
-                Some(v) => {
-                    let v = v.as_ref();
-                    strings.string(v, v.is_empty())
-                }
-            };
-            (T::Attribute, name, value, *event_handler_id)
-        }
-        Frame::Component {
-            subtree_length,
-            component_id,
-        } => (T::Component, *subtree_length, *component_id, 0),
-        Frame::Region { subtree_length } => (T::Region, *subtree_length, 0, 0),
-        Frame::ElementReferenceCapture { id } => (T::ElementReferenceCapture, strings.add(id.as_ref()), 0, 0),
-        Frame::Markup { content } => (T::Markup, strings.add(content.as_ref()), 0, 0),
-        Frame::ComponentReferenceCapture => (T::ComponentReferenceCapture, 0, 0, 0),
-        Frame::ComponentRenderMode => (T::ComponentRenderMode, 0, 0, 0),
-        Frame::NamedEvent => (T::NamedEvent, 0, 0, 0),
     };
     let mut entry = [0u8; FRAME_SIZE];
     entry[0..4].copy_from_slice(&(frame_type as i32).to_le_bytes());
