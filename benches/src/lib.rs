@@ -48,6 +48,14 @@ pub fn inputs() -> Vec<Input> {
     inputs
 }
 
+/// The input of that name (as `inputs` names them); panics on an unknown name.
+pub fn input(name: &str) -> Input {
+    inputs()
+        .into_iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("no benchmark input named {name}"))
+}
+
 /// ASP.NET Core 10's `RenderBatchWriter` on the same batches, best of 5, as recorded in
 /// `shared/reference/performance-anchors.md` ("another run, same machine class"):
 /// (input name, what it is, bytes, seconds).
