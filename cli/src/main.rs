@@ -42,6 +42,13 @@ enum Command {
         /// Write lower-case hex with one final newline instead of binary.
         #[arg(long)]
         hex: bool,
+        /// Check the bytes with the strict reader before writing them: a JSON form that encodes
+        /// to a batch the reader rejects (RB-6.3: an unbalanced StepIn, a frame index out of
+        /// range, a frame no edit refers to, ...) is an error naming the rule and the byte offset,
+        /// and nothing is written. Without it such forms are encoded as they are (for invalid
+        /// test vectors).
+        #[arg(long)]
+        strict: bool,
         /// The JSON form; `-` or nothing for standard input.
         file: Option<PathBuf>,
     },
@@ -226,6 +233,18 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// A render-batch error as `decode` and `encode --strict` print it: the kind, the byte offset, the
+/// requirement id, then the details.
+fn describe_decode_error(e: &render_batch::DecodeError) -> String {
+    format!(
+        "{} at byte offset {} ({}): {}",
+        e.kind.name(),
+        e.offset,
+        e.requirement,
+        e.kind
+    )
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match cli.command {
@@ -235,13 +254,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let batch = match render_batch::validate(&bytes, &Limits::DEFAULT) {
                 Ok(view) => view.to_owned_batch(),
                 Err(e) => {
-                    eprintln!(
-                        "brasa: invalid render batch: {} at byte offset {} ({}): {}",
-                        e.kind.name(),
-                        e.offset,
-                        e.requirement,
-                        e.kind
-                    );
+                    eprintln!("brasa: invalid render batch: {}", describe_decode_error(&e));
                     return Err(Failure::Invalid);
                 }
             };
@@ -254,20 +267,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 stdout.write_all(b"\n").context("cannot write")?;
             }
         }
-        Command::Encode { hex, file } => {
+        Command::Encode { hex, strict, file } => {
             let raw = read_input(file.as_ref())?;
             let batch: RenderBatch = match serde_json::from_slice(&raw) {
                 Ok(batch) => batch,
                 Err(e) => {
-                    eprintln!(
-                        "brasa: invalid canonical JSON form (RB-6.1): {e} (line {}, column {})",
-                        e.line(),
-                        e.column()
-                    );
+                    // serde_json's message ends with the line and column.
+                    eprintln!("brasa: invalid canonical JSON form (RB-6.1): {e}");
                     return Err(Failure::Invalid);
                 }
             };
             let bytes = render_batch::try_encode(&batch).map_err(anyhow::Error::from)?;
+            if strict && let Err(e) = render_batch::validate(&bytes, &Limits::DEFAULT) {
+                eprintln!(
+                    "brasa: the JSON form encodes to a batch the strict reader rejects (RB-6.3): {}",
+                    describe_decode_error(&e)
+                );
+                return Err(Failure::Invalid);
+            }
             write_bytes(&mut stdout, &bytes, hex)?;
         }
         Command::Hub {

@@ -103,6 +103,31 @@ fn bad_hex_and_bad_json_are_errors_not_panics() {
 }
 
 #[test]
+fn encode_strict_rejects_a_form_that_encodes_to_an_invalid_batch() {
+    // RB-6.3: the element claims a subtree of 5 frames in a batch of 1 (RB-3.5).
+    let form = br#"{"updatedComponents": [], "referenceFrames": [{"type": "element", "subtreeLength": 5, "name": "div"}], "disposedComponentIds": [], "disposedEventHandlerIds": []}"#;
+    let plain = brasa(&["encode", "--hex"], form);
+    assert!(plain.status.success(), "without --strict the form is encoded as it is");
+    assert!(!plain.stdout.is_empty());
+
+    let strict = brasa(&["encode", "--hex", "--strict"], form);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(strict.stdout.is_empty(), "nothing is written");
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        stderr.contains("RB-6.3") && stderr.contains("subtree_out_of_bounds at byte offset 12 (RB-3.5)"),
+        "{stderr}"
+    );
+
+    // A valid form passes --strict and gives the same bytes as without it.
+    let path = reference().join("captures/prerender/counter/batches/000-id2.bin");
+    let decoded = brasa(&["decode", path.to_str().unwrap()], b"");
+    let strict = brasa(&["encode", "--strict"], &decoded.stdout);
+    assert!(strict.status.success(), "{}", String::from_utf8_lossy(&strict.stderr));
+    assert_eq!(strict.stdout, std::fs::read(&path).unwrap());
+}
+
+#[test]
 fn every_subcommand_has_help() {
     for args in [
         vec!["--help"],
