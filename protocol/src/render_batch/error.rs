@@ -33,7 +33,7 @@ impl fmt::Display for Section {
 }
 
 /// Why a batch was rejected. [`DecodeErrorKind::name`] gives the stable name used by the
-/// conformance vectors; [`DecodeErrorKind::requirement`] the rule of `spec/render-batch.md`.
+/// conformance vectors; [`DecodeError::requirement`] the rule of `spec/render-batch.md`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeErrorKind {
