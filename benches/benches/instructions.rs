@@ -24,115 +24,90 @@ use brasa_protocol::render_batch::{
 };
 use gungraun::{library_benchmark, library_benchmark_group, main};
 
-/// The batch's bytes and a buffer of their size.
-fn copy_setup(name: &str) -> (Vec<u8>, Vec<u8>) {
-    let bytes = input(name).bytes;
-    let copy = vec![0u8; bytes.len()];
-    (bytes, copy)
+/// What the benchmarks of one input work on, made by the setup (not counted), each part used once
+/// so that its buffers have their capacity: the batch's bytes, a buffer of their size, the decoded
+/// batch, a validate scratch, an encode scratch and its output, and an output for the JSON.
+struct Fixture {
+    bytes: Vec<u8>,
+    copy: Vec<u8>,
+    batch: RenderBatch,
+    validate: ValidateScratch,
+    encode: EncodeScratch,
+    out: Vec<u8>,
+    json: Vec<u8>,
 }
 
-/// The batch's bytes and a scratch that has validated them once.
-fn validate_setup(name: &str) -> (Vec<u8>, ValidateScratch) {
-    let bytes = input(name).bytes;
-    let mut scratch = ValidateScratch::new();
-    validate_with(&bytes, &Limits::DEFAULT, &mut scratch).unwrap_or_else(|e| panic!("{name}: {e}"));
-    (bytes, scratch)
-}
-
-/// The decoded batch, an output buffer and a scratch that have encoded it once (and checked
-/// that the bytes are the input's).
-fn encode_setup(name: &str) -> (RenderBatch, Vec<u8>, EncodeScratch) {
+/// Boxed, so that handing it in and out of a benchmark moves one pointer.
+fn fixture(name: &str) -> Box<Fixture> {
     let bytes = input(name).bytes;
     let batch = decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut out = Vec::new();
-    let mut scratch = EncodeScratch::new();
-    encode_with(&batch, &mut out, &mut scratch).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut validate = ValidateScratch::new();
+    validate_with(&bytes, &Limits::DEFAULT, &mut validate).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (mut encode, mut out) = (EncodeScratch::new(), Vec::new());
+    encode_with(&batch, &mut out, &mut encode).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(out, bytes, "{name}: encode_with");
-    (batch, out, scratch)
+    let json = serde_json::to_vec(&batch).unwrap_or_else(|e| panic!("{name}: {e}"));
+    Box::new(Fixture {
+        copy: vec![0u8; bytes.len()],
+        bytes,
+        batch,
+        validate,
+        encode,
+        out,
+        json,
+    })
 }
 
-/// The decoded batch and an output buffer that has held its JSON once.
-fn json_setup(name: &str) -> (RenderBatch, Vec<u8>) {
-    let bytes = input(name).bytes;
-    let batch = decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let out = serde_json::to_vec(&batch).unwrap_or_else(|e| panic!("{name}: {e}"));
-    (batch, out)
-}
-
-// What every benchmark below counts besides its operation: taking its input from the setup and
-// handing it back (nothing is freed inside a benchmark; every one returns what it was given).
+// What every benchmark below counts besides its operation: taking the fixture from the setup and
+// handing it back (nothing is freed inside a benchmark; each returns its fixture).
 #[library_benchmark]
-#[bench::counter(args = ("synthetic-counter"), setup = copy_setup)]
-fn none(buffers: (Vec<u8>, Vec<u8>)) -> (Vec<u8>, Vec<u8>) {
-    black_box(buffers)
+#[bench::counter(args = ("synthetic-counter"), setup = fixture)]
+fn none(f: Box<Fixture>) -> Box<Fixture> {
+    black_box(f)
 }
 
-#[library_benchmark]
-#[benches::batch(
-    args = [
-        "jsfb-00-create-1000-rows", "jsfb-01-replace-1000-rows", "jsfb-02-update-every-10th",
-        "jsfb-03-select-row", "jsfb-04-swap-rows", "jsfb-05-remove-row", "jsfb-06-clear",
-        "jsfb-07-create-10000-rows", "jsfb-08-clear-10000", "jsfb-09-create-1000-rows-again",
-        "jsfb-10-append-1000-rows", "synthetic-counter", "synthetic-form", "synthetic-reorder",
-    ],
-    setup = copy_setup
-)]
-fn memcpy((bytes, mut copy): (Vec<u8>, Vec<u8>)) -> (Vec<u8>, Vec<u8>) {
-    copy.copy_from_slice(black_box(&bytes));
-    black_box(&mut copy);
-    (bytes, copy)
+/// One benchmark per operation, each on every input.
+macro_rules! on_every_input {
+    ($(fn $name:ident($f:ident) { $($body:tt)* })*) => {$(
+        #[library_benchmark]
+        #[benches::batch(
+            args = [
+                "jsfb-00-create-1000-rows", "jsfb-01-replace-1000-rows", "jsfb-02-update-every-10th",
+                "jsfb-03-select-row", "jsfb-04-swap-rows", "jsfb-05-remove-row", "jsfb-06-clear",
+                "jsfb-07-create-10000-rows", "jsfb-08-clear-10000", "jsfb-09-create-1000-rows-again",
+                "jsfb-10-append-1000-rows", "synthetic-counter", "synthetic-form", "synthetic-reorder",
+            ],
+            setup = fixture
+        )]
+        fn $name(mut $f: Box<Fixture>) -> Box<Fixture> {
+            $($body)*
+            $f
+        }
+    )*};
 }
 
-#[library_benchmark]
-#[benches::batch(
-    args = [
-        "jsfb-00-create-1000-rows", "jsfb-01-replace-1000-rows", "jsfb-02-update-every-10th",
-        "jsfb-03-select-row", "jsfb-04-swap-rows", "jsfb-05-remove-row", "jsfb-06-clear",
-        "jsfb-07-create-10000-rows", "jsfb-08-clear-10000", "jsfb-09-create-1000-rows-again",
-        "jsfb-10-append-1000-rows", "synthetic-counter", "synthetic-form", "synthetic-reorder",
-    ],
-    setup = validate_setup
-)]
-fn validate((bytes, mut scratch): (Vec<u8>, ValidateScratch)) -> (Vec<u8>, ValidateScratch) {
-    let view = validate_with(black_box(&bytes), &Limits::DEFAULT, &mut scratch);
-    black_box(view.is_ok());
-    (bytes, scratch)
-}
+on_every_input! {
+    fn memcpy(f) {
+        f.copy.copy_from_slice(black_box(&f.bytes));
+        black_box(&mut f.copy);
+    }
 
-#[library_benchmark]
-#[benches::batch(
-    args = [
-        "jsfb-00-create-1000-rows", "jsfb-01-replace-1000-rows", "jsfb-02-update-every-10th",
-        "jsfb-03-select-row", "jsfb-04-swap-rows", "jsfb-05-remove-row", "jsfb-06-clear",
-        "jsfb-07-create-10000-rows", "jsfb-08-clear-10000", "jsfb-09-create-1000-rows-again",
-        "jsfb-10-append-1000-rows", "synthetic-counter", "synthetic-form", "synthetic-reorder",
-    ],
-    setup = encode_setup
-)]
-fn encode(
-    (batch, mut out, mut scratch): (RenderBatch, Vec<u8>, EncodeScratch),
-) -> (RenderBatch, Vec<u8>, EncodeScratch) {
-    out.clear();
-    let written = encode_with(black_box(&batch), &mut out, &mut scratch);
-    black_box(written.is_ok());
-    (batch, out, scratch)
-}
+    fn validate(f) {
+        let view = validate_with(black_box(&f.bytes), &Limits::DEFAULT, &mut f.validate);
+        black_box(view.is_ok());
+    }
 
-#[library_benchmark]
-#[benches::batch(
-    args = [
-        "jsfb-00-create-1000-rows", "jsfb-01-replace-1000-rows", "jsfb-02-update-every-10th",
-        "jsfb-03-select-row", "jsfb-04-swap-rows", "jsfb-05-remove-row", "jsfb-06-clear",
-        "jsfb-07-create-10000-rows", "jsfb-08-clear-10000", "jsfb-09-create-1000-rows-again",
-        "jsfb-10-append-1000-rows", "synthetic-counter", "synthetic-form", "synthetic-reorder",
-    ],
-    setup = json_setup
-)]
-fn serde_json_encode((batch, mut out): (RenderBatch, Vec<u8>)) -> (RenderBatch, Vec<u8>) {
-    out.clear();
-    let written = serde_json::to_writer(&mut out, black_box(&batch));
-    black_box(written.is_ok());
-    (batch, out)
+    fn encode(f) {
+        f.out.clear();
+        let written = encode_with(black_box(&f.batch), &mut f.out, &mut f.encode);
+        black_box(written.is_ok());
+    }
+
+    fn serde_json_encode(f) {
+        f.json.clear();
+        let written = serde_json::to_writer(&mut f.json, black_box(&f.batch));
+        black_box(written.is_ok());
+    }
 }
 
 library_benchmark_group!(name = codec; benchmarks = none, memcpy, validate, encode, serde_json_encode);
