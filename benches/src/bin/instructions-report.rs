@@ -19,9 +19,8 @@ fn read(path: &Path) -> Option<(String, String, u64)> {
     let function = json["function_name"].as_str()?.to_owned();
     let description = json["description"].as_str()?;
     let input = description.split('"').nth(1)?.to_owned();
-    let ir = json["profiles"][0]["data"]["total"]["summary"]["Callgrind"]["Ir"]["values"]["new"]
-        .as_u64()
-        .or_else(|| json["profiles"][0]["data"]["parts"][0]["metrics"]["Ir"]["values"]["new"].as_u64())?;
+    // The total over the run's parts (one part: the benchmark runs in one thread).
+    let ir = json["profiles"][0]["data"]["total"]["metrics"]["Ir"]["values"]["new"].as_u64()?;
     Some((function, input, ir))
 }
 
