@@ -4,6 +4,15 @@
 const TYPES = ["", "element", "text", "attribute", "component", "region", "elementReferenceCapture",
   "componentReferenceCapture", "markup", "componentRenderMode", "namedEvent"];
 
+// The canonical JSON form (RB-6.1, RB-6.2) of a batch read by readBatch: handler ids as decimal
+// strings; the reference frames read through the reader's field accessors for every index.
+export function canonical(batch) {
+  const { updatedComponents, disposedComponentIds, disposedEventHandlerIds } = batch;
+  const referenceFrames = Array.from({ length: batch.frameCount }, (_, i) => frameOf(batch, i));
+  const form = { updatedComponents, referenceFrames, disposedComponentIds, disposedEventHandlerIds: disposedEventHandlerIds.map(String) };
+  return JSON.parse(JSON.stringify(form, (k, v) => (typeof v === "bigint" ? v.toString() : v)));
+}
+
 // Frame `i` of a batch read by readBatch, as the canonical form writes it.
 export function frameOf(batch, i) {
   const t = batch.ft(i), f = { type: TYPES[t] };

@@ -3,19 +3,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { readBatch, BatchError } from "../build/reader.js";
-import { frameOf } from "../test-support/frames.mjs";
+import { canonical } from "../test-support/frames.mjs";
 
 const root = new URL("../../../conformance/vectors/render-batch/", import.meta.url);
 const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
-
-// The canonical JSON form (RB-6.1, RB-6.2): handler ids as decimal strings; the reference frames
-// are read through the reader's field accessors for every index.
-export function canonical(batch) {
-  const { updatedComponents, disposedComponentIds, disposedEventHandlerIds } = batch;
-  const referenceFrames = Array.from({ length: batch.frameCount }, (_, i) => frameOf(batch, i));
-  const form = { updatedComponents, referenceFrames, disposedComponentIds, disposedEventHandlerIds: disposedEventHandlerIds.map(String) };
-  return JSON.parse(JSON.stringify(form, (k, v) => (typeof v === "bigint" ? v.toString() : v)));
-}
 
 for (const kind of ["valid", "invalid"]) {
   for (const file of readdirSync(new URL(kind + "/", root)).filter((f) => f.endsWith(".json")).sort()) {

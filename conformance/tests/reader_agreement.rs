@@ -1,0 +1,254 @@
+//! The two strict readers agree on arbitrary input, not only on the vectors: Brasa's Rust reader
+//! (`brasa_protocol::render_batch`) and the browser client's (`reference-impl/client/src/reader.ts`)
+//! read the same mutated batches and must give the same verdict for each: the same canonical form
+//! (RB-6.1) when they accept it, the same error kind, byte offset and requirement id when they
+//! reject it (the order of checks of spec/render-batch.md, section 9, fixes which error a batch
+//! with several faults reports), and never anything else (the client's reader may throw nothing
+//! but its `BatchError`).
+//!
+//! The batches: every render-batch vector (valid and invalid) and every recorded batch of
+//! `shared/reference` up to 16 KiB, each as it is and mutated with a seeded generator (bytes
+//! flipped, 32-bit fields set to edge values, cuts, insertions, copied runs), 12,000 in all.
+//! Node runs `reference-impl/client/test-support/reader-verdicts.mjs` once over all of them.
+//!
+//! Node and the client's npm packages (esbuild) are required: without them the test fails (it
+//! does not skip). When `reference-impl/client/node_modules` is missing it runs `npm ci` first.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use brasa_protocol::render_batch::decode;
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn reference() -> PathBuf {
+    std::env::var_os("BRASA_REFERENCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/reference"))
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len() / 2)
+        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The seeds: every vector's bytes, then the recorded batches of at most 16 KiB.
+fn seeds() -> Vec<Vec<u8>> {
+    let mut seeds = Vec::new();
+    for kind in ["valid", "invalid"] {
+        let dir = root().join("conformance/vectors/render-batch").join(kind);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let vector: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            if let Some(h) = vector["hex"].as_str() {
+                seeds.push(unhex(h));
+            }
+        }
+    }
+    let mut recorded = Vec::new();
+    let captures = reference().join("captures");
+    for app in std::fs::read_dir(&captures).into_iter().flatten().flatten() {
+        for session in std::fs::read_dir(app.path()).into_iter().flatten().flatten() {
+            for batch in std::fs::read_dir(session.path().join("batches"))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                recorded.push(batch.path());
+            }
+        }
+    }
+    for batch in std::fs::read_dir(reference().join("batches-jsfb"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        recorded.push(batch.path());
+    }
+    recorded.retain(|p| p.extension().is_some_and(|e| e == "bin"));
+    recorded.sort();
+    assert!(
+        recorded.len() > 100,
+        "recorded batches not found under {}",
+        reference().display()
+    );
+    seeds.extend(
+        recorded
+            .iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .filter(|b| b.len() <= 16 * 1024),
+    );
+    seeds
+}
+
+/// xorshift64*: the same mutations on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One to three mutations of `seed`.
+fn mutate(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut b = seed.to_vec();
+    for _ in 0..1 + rng.below(3) {
+        let len = b.len();
+        match rng.below(7) {
+            // A byte changed.
+            0 if len > 0 => {
+                let at = rng.below(len);
+                b[at] = rng.next() as u8;
+            }
+            // A bit flipped.
+            1 if len > 0 => {
+                let at = rng.below(len);
+                b[at] ^= 1 << rng.below(8);
+            }
+            // An aligned 32-bit field (count, position, index, type) set to an edge value.
+            2 | 3 if len >= 4 => {
+                let at = 4 * rng.below(len / 4);
+                let values = [
+                    0,
+                    1,
+                    -1,
+                    2,
+                    i32::MAX,
+                    i32::MIN,
+                    len as i32,
+                    len as i32 - 20,
+                    len as i32 - 4,
+                    (rng.below(len + 1)) as i32,
+                    11,
+                ];
+                let value = values[rng.below(values.len())];
+                b[at..at + 4].copy_from_slice(&value.to_le_bytes());
+            }
+            // Cut short.
+            4 if len > 0 => b.truncate(rng.below(len)),
+            // Bytes inserted.
+            5 => {
+                let at = rng.below(len + 1);
+                let n = 1 + rng.below(8);
+                let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+                b.splice(at..at, bytes);
+            }
+            // A run copied over another place.
+            _ if len > 8 => {
+                let n = 1 + rng.below(len.min(24));
+                let from = rng.below(len - n + 1);
+                let to = rng.below(len - n + 1);
+                let run = b[from..from + n].to_vec();
+                b[to..to + n].copy_from_slice(&run);
+            }
+            _ => {}
+        }
+    }
+    b
+}
+
+/// The Rust reader's verdict, in the shape `reader-verdicts.mjs` prints.
+fn verdict(bytes: &[u8]) -> Value {
+    match decode(bytes) {
+        Ok(batch) => json!({ "valid": serde_json::to_value(&batch).unwrap() }),
+        Err(e) => json!({ "error": e.kind.name(), "offset": e.offset, "requirement": e.requirement }),
+    }
+}
+
+#[test]
+fn rust_and_typescript_readers_agree_on_mutated_batches() {
+    let client = root().join("reference-impl/client");
+    if !client.join("node_modules").join("esbuild").exists() {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&client)
+            .output()
+            .expect("npm is required for this test");
+        assert!(
+            out.status.success(),
+            "npm ci failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let seeds = seeds();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut cases: Vec<Vec<u8>> = seeds.clone();
+    while cases.len() < 12_000 {
+        let seed = &seeds[rng.below(seeds.len())];
+        cases.push(mutate(seed, &mut rng));
+    }
+
+    let mut child = Command::new("node")
+        .arg("test-support/reader-verdicts.mjs")
+        .current_dir(&client)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("Node.js (20 or later) is required for this test");
+    let input: String = cases.iter().map(|c| hex(c) + "\n").collect();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("node finishes");
+    writer.join().expect("writer").expect("write to node");
+    assert!(
+        out.status.success(),
+        "reader-verdicts.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).expect("UTF-8").lines().collect();
+    assert_eq!(lines.len(), cases.len(), "one verdict per batch");
+
+    let (mut accepted, mut disagreements) = (0, Vec::new());
+    let mut kinds = std::collections::BTreeSet::new();
+    for (case, line) in cases.iter().zip(&lines) {
+        let theirs: Value = serde_json::from_str(line).expect("a JSON verdict");
+        let ours = verdict(case);
+        if ours.get("valid").is_some() {
+            accepted += 1;
+        } else if let Some(kind) = ours["error"].as_str() {
+            kinds.insert(kind.to_owned());
+        }
+        if theirs != ours {
+            disagreements.push(format!("{}\n  Rust:       {ours}\n  TypeScript: {theirs}", hex(case)));
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} batches read differently; the first:\n{}",
+        disagreements.len(),
+        cases.len(),
+        disagreements.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+    );
+    eprintln!(
+        "{} batches: {accepted} accepted, {} error kinds: {kinds:?}",
+        cases.len(),
+        kinds.len()
+    );
+    // The mutations reach both outcomes and many of the reader's checks.
+    assert!(accepted > 300, "only {accepted} batches accepted");
+    assert!(kinds.len() >= 20, "only {} error kinds reached: {kinds:?}", kinds.len());
+}
