@@ -6,23 +6,10 @@ import { readBatch } from "../build/reader.js";
 import { ApplyError } from "../build/dom.js";
 import { innerHTML } from "../test-support/html.mjs";
 import { setup } from "../test-support/page.mjs";
+import { handlers } from "../test-support/handlers.mjs";
 
 const root = new URL("../../../conformance/vectors/semantics/", import.meta.url);
 const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
-
-
-function handlers(applier, rootEl) {
-  const path = (el) => {
-    const p = [];
-    for (let n = el; n !== rootEl; n = n.parentNode) p.unshift(Array.prototype.indexOf.call(n.parentNode.childNodes, n));
-    return p;
-  };
-  // The applier keeps id → element; the element's _h has the id under its attribute's name.
-  const event = (el, id) => Object.keys(el._h).find((on) => el._h[on] === id).slice(2);
-  return [...applier.handlers.entries()]
-    .sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1))
-    .map(([id, el]) => ({ eventHandlerId: String(id), event: event(el, id), path: path(el) }));
-}
 
 for (const kind of ["valid", "invalid"]) {
   for (const file of readdirSync(new URL(kind + "/", root)).filter((f) => f.endsWith(".json")).sort()) {

@@ -1,0 +1,155 @@
+//! The two appliers agree on ASP.NET Core 10's own diffs, not only on the semantic vectors:
+//! `brasa-dom` (Rust) and the browser client's applier (`reference-impl/client/src/dom.ts`, on
+//! jsdom) apply every recorded diff case (`shared/reference/diff-cases/`: 931 sequences of render
+//! trees and the batches ASP.NET Core's renderer wrote for them, with keyed and unkeyed lists,
+//! regions, components, markup, event handlers and permutations), batch by batch from an empty
+//! root component 0, and after every batch must hold the same document (the root's HTML as
+//! Chromium serialises it) and the same registered event handlers (ED-1.1, ED-4.1).
+//!
+//! Node runs `reference-impl/client/test-support/applier-verdicts.mjs` once over all of them.
+//! Node and the client's npm packages (esbuild, jsdom) are required: without them the test fails
+//! (it does not skip). When `reference-impl/client/node_modules` is missing it runs `npm ci` first.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use brasa_conformance::semantics::document_handlers;
+use brasa_dom::Document;
+use brasa_protocol::render_batch::{Limits, validate};
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn reference() -> PathBuf {
+    std::env::var_os("BRASA_REFERENCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/reference"))
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len() / 2)
+        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// What `brasa-dom` holds after each batch, in the shape `applier-verdicts.mjs` prints.
+fn rust_result(batches: &[String]) -> Value {
+    let mut document = Document::with_root_component(0);
+    let (mut html, mut handlers) = (Vec::new(), Vec::new());
+    for (index, hex) in batches.iter().enumerate() {
+        let bytes = unhex(hex);
+        let applied = validate(&bytes, &Limits::DEFAULT)
+            .map_err(|e| e.to_string())
+            .and_then(|view| document.apply_view(&view).map_err(|e| e.to_string()));
+        if let Err(error) = applied {
+            return json!({ "html": html, "handlers": handlers, "error": error, "batch": index });
+        }
+        html.push(json!(document.inner_html()));
+        handlers.push(serde_json::to_value(document_handlers(&document)).unwrap());
+    }
+    json!({ "html": html, "handlers": handlers })
+}
+
+#[test]
+fn rust_and_typescript_appliers_agree_on_every_diff_case() {
+    let client = root().join("reference-impl/client");
+    if !client.join("node_modules").join("jsdom").exists() {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&client)
+            .output()
+            .expect("npm is required for this test");
+        assert!(
+            out.status.success(),
+            "npm ci failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let dir = reference().join("diff-cases");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let cases: Vec<(String, Vec<String>)> = files
+        .iter()
+        .map(|path| {
+            let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let batches = case["batches"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{}: no batches", path.display()))
+                .iter()
+                .map(|b| b.as_str().expect("hex").to_owned())
+                .collect();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), batches)
+        })
+        .collect();
+    assert!(
+        cases.len() >= 900,
+        "only {} diff cases under {}",
+        cases.len(),
+        dir.display()
+    );
+
+    let mut child = Command::new("node")
+        .arg("test-support/applier-verdicts.mjs")
+        .current_dir(&client)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("Node.js (20 or later) is required for this test");
+    let input: String = cases.iter().map(|(_, batches)| batches.join(" ") + "\n").collect();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("node finishes");
+    writer.join().expect("writer").expect("write to node");
+    assert!(
+        out.status.success(),
+        "applier-verdicts.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).expect("UTF-8").lines().collect();
+    assert_eq!(lines.len(), cases.len(), "one result per case");
+
+    let (mut batches, mut disagreements) = (0, Vec::new());
+    for ((name, case), line) in cases.iter().zip(&lines) {
+        let theirs: Value = serde_json::from_str(line).expect("a JSON result");
+        let ours = rust_result(case);
+        assert!(
+            ours.get("error").is_none(),
+            "{name}: brasa-dom refuses a batch ASP.NET Core wrote: {ours}"
+        );
+        batches += case.len();
+        if theirs != ours {
+            let first = (0..case.len())
+                .find(|&i| theirs["html"][i] != ours["html"][i] || theirs["handlers"][i] != ours["handlers"][i])
+                .unwrap_or(0);
+            disagreements.push(format!(
+                "{name}, after batch {first}:\n  Rust:       {} {}\n  TypeScript: {} {}{}",
+                ours["html"][first],
+                ours["handlers"][first],
+                theirs["html"][first],
+                theirs["handlers"][first],
+                theirs
+                    .get("error")
+                    .map(|e| format!(" (error at batch {}: {e})", theirs["batch"]))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    eprintln!("{} diff cases, {batches} batches", cases.len());
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} diff cases end differently; the first:\n{}",
+        disagreements.len(),
+        cases.len(),
+        disagreements.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
