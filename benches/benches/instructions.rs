@@ -11,6 +11,9 @@
 //! * `validate_with`: the validating reader with a `ValidateScratch` used before.
 //! * `encode_with`: the owned batch into a cleared buffer with an `EncodeScratch` used before.
 //! * `serde_json_encode`: the same batch as its canonical JSON, into a cleared buffer with room.
+//! * `render` (group `renderer`): a js-framework-benchmark operation on the reference renderer,
+//!   from the state change or click to the batch, from the state the recordings start from (the
+//!   batch is then ASP.NET Core's recorded one, byte for byte; `render.rs` checks it).
 //!
 //! Needs valgrind and the runner at the library's version:
 //! `cargo install gungraun-runner --version 0.20.0`, then
@@ -19,9 +22,11 @@
 use std::hint::black_box;
 
 use brasa_benches::input;
+use brasa_benches::jsfb::{before, operations};
 use brasa_protocol::render_batch::{
     EncodeScratch, Limits, RenderBatch, ValidateScratch, decode, encode_with, validate_with,
 };
+use brasa_render::{Batch, Renderer};
 use gungraun::{library_benchmark, library_benchmark_group, main};
 
 /// What the benchmarks of one input work on, made by the setup (not counted), each part used once
@@ -110,6 +115,48 @@ on_every_input! {
     }
 }
 
-library_benchmark_group!(name = codec; benchmarks = none, memcpy, validate, encode, serde_json_encode);
+/// A renderer in the state a js-framework-benchmark operation starts from in the recordings, the
+/// operation and its input (the clicked handler's id, or 0).
+struct RenderFixture {
+    renderer: Renderer,
+    run: fn(&mut Renderer, u64) -> Batch,
+    input: u64,
+}
 
-main!(library_benchmark_groups = codec);
+fn render_fixture(name: &str) -> Box<RenderFixture> {
+    let operations = operations();
+    let index = operations
+        .iter()
+        .position(|op| op.name == name)
+        .unwrap_or_else(|| panic!("no operation {name}"));
+    let mut renderer = before(&operations, index);
+    let op = &operations[index];
+    (op.prepare)(&mut renderer);
+    let input = (op.input)(&renderer);
+    Box::new(RenderFixture {
+        renderer,
+        run: op.run,
+        input,
+    })
+}
+
+// The operation from the state change (or the click) to the batch, as the `render` function of
+// `render.rs`; the batch is handed back with the renderer, not dropped inside.
+#[library_benchmark]
+#[benches::operation(
+    args = [
+        "00-create-1000-rows", "01-replace-1000-rows", "02-update-every-10th", "03-select-row",
+        "04-swap-rows", "05-remove-row", "06-clear", "07-create-10000-rows", "08-clear-10000",
+        "09-create-1000-rows-again", "10-append-1000-rows",
+    ],
+    setup = render_fixture
+)]
+fn render(mut f: Box<RenderFixture>) -> (Box<RenderFixture>, Batch) {
+    let batch = (f.run)(&mut f.renderer, black_box(f.input));
+    (f, batch)
+}
+
+library_benchmark_group!(name = codec; benchmarks = none, memcpy, validate, encode, serde_json_encode);
+library_benchmark_group!(name = renderer; benchmarks = render);
+
+main!(library_benchmark_groups = codec, renderer);

@@ -4,6 +4,7 @@
 //! recorded encode times for the same batches.
 #![forbid(unsafe_code)]
 
+pub mod jsfb;
 pub mod report;
 use std::path::{Path, PathBuf};
 

@@ -1,10 +1,11 @@
-//! Reads the results of the `instructions` bench (gungraun's `summary.json` files) and prints a
-//! Markdown table: instructions per call of each operation on each input, less what the harness
-//! itself counts (the `none` benchmark), and the ratios the design targets are stated in.
+//! Reads the results of the `instructions` bench (gungraun's `summary.json` files) and prints two
+//! Markdown tables: the codec's instructions per call on each input, less what the harness itself
+//! counts (the `none` benchmark), with the ratios the design targets are stated in; and the
+//! renderer's per js-framework-benchmark operation.
 //!
 //! Usage: `cargo bench -p brasa-benches --bench instructions -- --save-summary=json`, then
 //! `cargo run -p brasa-benches --bin instructions-report [-- DIR]` (default: the workspace's
-//! `target/gungraun/brasa-benches/instructions/codec`).
+//! `target/gungraun/brasa-benches/instructions`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,13 +26,14 @@ fn read(path: &Path) -> Option<(String, String, u64)> {
 }
 
 fn main() {
-    let dir = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/gungraun/brasa-benches/instructions/codec")
-    });
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/gungraun/brasa-benches/instructions"));
     // input → function → instructions
     let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     let mut harness = None;
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(dir.join("codec")).into_iter().flatten().flatten() {
         let Some((function, input, ir)) = read(&entry.path().join("summary.json")) else {
             continue;
         };
@@ -45,7 +47,7 @@ fn main() {
         eprintln!(
             "no results of the instructions bench under {} (with the `none` benchmark); run \
              `cargo bench -p brasa-benches --bench instructions -- --save-summary=json` first",
-            dir.display()
+            dir.join("codec").display()
         );
         std::process::exit(1);
     };
@@ -78,5 +80,28 @@ fn main() {
             cell(json),
             div(json, encode)
         );
+    }
+
+    // The renderer: operation name → instructions.
+    let mut renders: BTreeMap<String, u64> = BTreeMap::new();
+    for entry in std::fs::read_dir(dir.join("renderer")).into_iter().flatten().flatten() {
+        if let Some((_, operation, ir)) = read(&entry.path().join("summary.json")) {
+            renders.insert(operation, ir.saturating_sub(harness));
+        }
+    }
+    if renders.is_empty() {
+        return;
+    }
+    println!();
+    println!("The renderer, instructions per operation (from the state change or click to the batch):");
+    println!();
+    println!("| operation | batch bytes | render |");
+    println!("|---|---:|---:|");
+    for input in inputs() {
+        let Some(operation) = input.name.strip_prefix("jsfb-") else {
+            continue;
+        };
+        let Some(&ir) = renders.get(operation) else { continue };
+        println!("| {operation} | {} | {ir} |", input.bytes.len());
     }
 }
