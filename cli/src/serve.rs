@@ -24,6 +24,36 @@ pub struct ServeArgs {
     /// `InteractiveServer` render mode does); without it the page carries only the marker.
     #[arg(long)]
     pub prerender: bool,
+    /// Largest hub message a client may send, in bytes (`MaximumReceiveMessageSize`); a larger
+    /// one closes its connection (spec/circuit.md, CIR-5.3).
+    #[arg(long, default_value_t = 32_768, value_parser = clap::value_parser!(u32).range(1024..=(64 << 20)))]
+    pub max_message_size: u32,
+    /// Render batches a circuit may have unacknowledged; while that many are, its renders wait
+    /// for an acknowledgement (`MaxBufferedUnacknowledgedRenderBatches`, CIR-2.4).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_buffered_batches: u32,
+    /// Seconds a new connection has to complete the SignalR handshake (`HandshakeTimeout`,
+    /// SRV-5.2).
+    #[arg(long, default_value_t = 15.0, value_parser = seconds)]
+    pub handshake_timeout: f64,
+    /// Seconds without anything sent after which the server pings (`KeepAliveInterval`, SRV-5.3).
+    #[arg(long, default_value_t = 15.0, value_parser = seconds)]
+    pub keep_alive: f64,
+    /// Seconds without anything received after which the server closes the connection
+    /// (`ClientTimeoutInterval`, SRV-5.4).
+    #[arg(long, default_value_t = 30.0, value_parser = seconds)]
+    pub client_timeout: f64,
+}
+
+/// A duration in seconds: positive, finite, at most a day.
+fn seconds(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !(value > 0.0 && value <= 86_400.0) {
+        return Err(format!("{value} seconds is out of range (more than 0, at most 86400)"));
+    }
+    Ok(value)
 }
 
 /// Runs the server until the process is stopped.
@@ -44,6 +74,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         retention: Duration::from_secs(args.retention),
         max_retained: args.max_retained,
         prerender: args.prerender,
+        max_message_size: args.max_message_size as usize,
+        max_buffered_batches: args.max_buffered_batches as usize,
+        handshake_timeout: Duration::from_secs_f64(args.handshake_timeout),
+        keep_alive: Duration::from_secs_f64(args.keep_alive),
+        client_timeout: Duration::from_secs_f64(args.client_timeout),
         ..brasa_server::Config::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -85,6 +85,11 @@ pub struct Config {
     pub client_timeout: Duration,
     /// Serve pages with their root component prerendered (SRV-3.2).
     pub prerender: bool,
+    /// Largest hub message received, in bytes (`HubOptions.MaximumReceiveMessageSize`, CIR-5.3).
+    pub max_message_size: usize,
+    /// Unacknowledged batches per circuit
+    /// (`CircuitOptions.MaxBufferedUnacknowledgedRenderBatches`, CIR-2.4).
+    pub max_buffered_batches: usize,
 }
 
 // SRV-6.1: ASP.NET Core's defaults (retention 180 s, 100 retained; the window and the message
@@ -100,6 +105,8 @@ impl Default for Config {
             keep_alive: KEEP_ALIVE_INTERVAL,
             client_timeout: CLIENT_TIMEOUT,
             prerender: false,
+            max_message_size: ServerOptions::default().max_message_size,
+            max_buffered_batches: ServerOptions::default().window,
         }
     }
 }
@@ -200,7 +207,8 @@ pub fn router(config: Config) -> Router {
             retention: config.retention.as_millis() as Millis,
             max_retained: config.max_retained,
         },
-        ..ServerOptions::default()
+        window: config.max_buffered_batches,
+        max_message_size: config.max_message_size,
     };
     let server = Server::new(
         ConformanceApps {
@@ -337,8 +345,9 @@ async fn connect(
         return (StatusCode::NOT_FOUND, "No Connection with that ID").into_response();
     }
     upgrade
-        // SRV-5.1: a transport limit far above the hub's 32 KiB per message (CIR-5.3).
-        .max_message_size(1 << 20)
+        // SRV-5.1: a transport limit far above the hub's limit per message (CIR-5.3, 32 KiB by
+        // default), which the core enforces with the hub's error.
+        .max_message_size((1 << 20).max(shared.config.max_message_size.saturating_mul(4)))
         .read_buffer_size(WS_READ_BUFFER)
         .write_buffer_size(WS_WRITE_BUFFER)
         .on_upgrade(move |socket| connection(shared, Box::new(socket)))

@@ -611,3 +611,80 @@ async fn prerendered_pages_carry_the_first_render_between_markers() {
         "{nav}"
     );
 }
+
+// SRV-6.1: `max_buffered_batches` is the circuit's window (CIR-2.4). With a window of one, a
+// click while batch 3 is unacknowledged runs (its call completes) but renders nothing until the
+// ack; the batch that follows shows both clicks.
+#[tokio::test]
+async fn configured_window_holds_renders_until_the_ack() {
+    let addr = start(Config {
+        max_buffered_batches: 1,
+        ..Config::default()
+    })
+    .await;
+    let mut circuit = start_circuit(addr, "/counter").await;
+    circuit.ack(2).await;
+    circuit.start_up_calls().await;
+    circuit.click("inc", "1").await;
+    assert_eq!(circuit.batch().await, 3);
+    assert!(matches!(
+        circuit.client.next_call().await,
+        ServerCall::EndInvokeDotNet { .. }
+    ));
+    circuit.click("inc", "2").await;
+    match circuit.client.next_call().await {
+        ServerCall::EndInvokeDotNet { call_id, success, .. } => assert_eq!((call_id.as_str(), success), ("2", true)),
+        other => panic!("expected the click's completion and no batch while the window is full, got {other:?}"),
+    }
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 1");
+    circuit.ack(3).await;
+    assert_eq!(circuit.batch().await, 4);
+    assert_eq!(text_of(&circuit.document, "count"), "Current count: 2");
+}
+
+// SRV-6.1: `max_message_size` is the hub's receive limit (CIR-5.3). The same 5,000-byte click
+// (its event args padded with JSON whitespace) is handled under the default 32 KiB limit and
+// closes the connection with the hub's error under a 4 KiB one.
+#[tokio::test]
+async fn configured_message_limit_applies() {
+    async fn padded_click(limit: Option<usize>) -> Option<HubMessage> {
+        let config = match limit {
+            Some(max_message_size) => Config {
+                max_message_size,
+                ..Config::default()
+            },
+            None => Config::default(),
+        };
+        let addr = start(config).await;
+        let mut circuit = start_circuit(addr, "/counter").await;
+        circuit.ack(2).await;
+        circuit.start_up_calls().await;
+        let handler = circuit.handler("inc", "click");
+        let args = format!(
+            "[{{\"eventHandlerId\":{handler},\"eventName\":\"click\",\"eventFieldInfo\":null}},{}{{\"detail\":1}}]",
+            " ".repeat(5000)
+        );
+        circuit
+            .client
+            .send_call(&ClientCall::BeginInvokeDotNetFromJs {
+                call_id: Some("1".into()),
+                assembly_name: None,
+                method_identifier: Some("DispatchEventAsync".into()),
+                dotnet_object_id: 1,
+                arguments_json: Some(args),
+            })
+            .await;
+        circuit.client.next().await
+    }
+    match padded_click(None).await {
+        Some(HubMessage::Invocation(invocation)) => assert_eq!(invocation.target, "JS.RenderBatch"),
+        other => panic!("under the default limit the click renders, got {other:?}"),
+    }
+    assert_eq!(
+        padded_click(Some(4096)).await,
+        Some(HubMessage::Close {
+            error: Some("Connection closed with an error.".into()),
+            allow_reconnect: Some(true),
+        })
+    );
+}
