@@ -128,6 +128,23 @@ fn encode_strict_rejects_a_form_that_encodes_to_an_invalid_batch() {
 }
 
 #[test]
+fn serve_refuses_out_of_range_limits_and_times() {
+    // SRV-6.1: each setting is checked before anything listens.
+    for (flag, value) in [
+        ("--max-buffered-batches", "0"),
+        ("--max-message-size", "100"),
+        ("--keep-alive", "0"),
+        ("--client-timeout", "NaN"),
+        ("--handshake-timeout", "soon"),
+    ] {
+        let out = brasa(&["serve", "--addr", "127.0.0.1:1", flag, value], b"");
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
+    }
+}
+
+#[test]
 fn every_subcommand_has_help() {
     for args in [
         vec!["--help"],
