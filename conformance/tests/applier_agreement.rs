@@ -10,30 +10,15 @@
 //! Node and the client's npm packages (esbuild, jsdom) are required: without them the test fails
 //! (it does not skip). When `reference-impl/client/node_modules` is missing it runs `npm ci` first.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod support;
+
+use std::path::PathBuf;
 
 use brasa_conformance::semantics::document_handlers;
 use brasa_dom::Document;
 use brasa_protocol::render_batch::{Limits, validate};
 use serde_json::{Value, json};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn reference() -> PathBuf {
-    std::env::var_os("BRASA_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/reference"))
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2)
-        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect()
-}
+use support::{client_filter, reference, unhex};
 
 /// What `brasa-dom` holds after each batch, in the shape `applier-verdicts.mjs` prints.
 fn rust_result(batches: &[String]) -> Value {
@@ -55,20 +40,6 @@ fn rust_result(batches: &[String]) -> Value {
 
 #[test]
 fn rust_and_typescript_appliers_agree_on_every_diff_case() {
-    let client = root().join("reference-impl/client");
-    if !client.join("node_modules").join("jsdom").exists() {
-        let out = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&client)
-            .output()
-            .expect("npm is required for this test");
-        assert!(
-            out.status.success(),
-            "npm ci failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     let dir = reference().join("diff-cases");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -97,26 +68,10 @@ fn rust_and_typescript_appliers_agree_on_every_diff_case() {
         dir.display()
     );
 
-    let mut child = Command::new("node")
-        .arg("test-support/applier-verdicts.mjs")
-        .current_dir(&client)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("Node.js (20 or later) is required for this test");
-    let input: String = cases.iter().map(|(_, batches)| batches.join(" ") + "\n").collect();
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("node finishes");
-    writer.join().expect("writer").expect("write to node");
-    assert!(
-        out.status.success(),
-        "applier-verdicts.mjs failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let lines = client_filter(
+        "applier-verdicts.mjs",
+        &cases.iter().map(|(_, batches)| batches.join(" ")).collect::<Vec<_>>(),
     );
-    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).expect("UTF-8").lines().collect();
-    assert_eq!(lines.len(), cases.len(), "one result per case");
 
     let (mut batches, mut disagreements) = (0, Vec::new());
     for ((name, case), line) in cases.iter().zip(&lines) {

@@ -14,32 +14,13 @@
 //! Node and the client's npm packages (esbuild) are required: without them the test fails (it
 //! does not skip). When `reference-impl/client/node_modules` is missing it runs `npm ci` first.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod support;
+
+use std::path::PathBuf;
 
 use brasa_protocol::render_batch::decode;
 use serde_json::{Value, json};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn reference() -> PathBuf {
-    std::env::var_os("BRASA_REFERENCE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/reference"))
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2)
-        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use support::{client_filter, hex, reference, root, unhex};
 
 /// The seeds: every vector's bytes, then the recorded batches of at most 16 KiB.
 fn seeds() -> Vec<Vec<u8>> {
@@ -179,20 +160,6 @@ fn verdict(bytes: &[u8]) -> Value {
 
 #[test]
 fn rust_and_typescript_readers_agree_on_mutated_batches() {
-    let client = root().join("reference-impl/client");
-    if !client.join("node_modules").join("esbuild").exists() {
-        let out = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&client)
-            .output()
-            .expect("npm is required for this test");
-        assert!(
-            out.status.success(),
-            "npm ci failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
     let seeds = seeds();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut cases: Vec<Vec<u8>> = seeds.clone();
@@ -201,26 +168,7 @@ fn rust_and_typescript_readers_agree_on_mutated_batches() {
         cases.push(mutate(seed, &mut rng));
     }
 
-    let mut child = Command::new("node")
-        .arg("test-support/reader-verdicts.mjs")
-        .current_dir(&client)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("Node.js (20 or later) is required for this test");
-    let input: String = cases.iter().map(|c| hex(c) + "\n").collect();
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("node finishes");
-    writer.join().expect("writer").expect("write to node");
-    assert!(
-        out.status.success(),
-        "reader-verdicts.mjs failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).expect("UTF-8").lines().collect();
-    assert_eq!(lines.len(), cases.len(), "one verdict per batch");
+    let lines = client_filter("reader-verdicts.mjs", &cases.iter().map(|c| hex(c)).collect::<Vec<_>>());
 
     let (mut accepted, mut disagreements) = (0, Vec::new());
     let mut kinds = std::collections::BTreeSet::new();
