@@ -5,30 +5,16 @@
 // "handlers": [...]} with the root's HTML and the registered handlers after each batch, or, when
 // a batch cannot be read or applied, the same up to it and {"error": message, "batch": index}.
 //
-// Builds the two modules from their sources into a temporary file first, so that it never
-// depends on, or races with, the build/ directory of `npm test`.
-import { build } from "esbuild";
+// The two modules are built from their sources (./from-source.mjs).
 import { JSDOM } from "jsdom";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
+import { fromSource } from "./from-source.mjs";
 import { handlers } from "./handlers.mjs";
 import { innerHTML } from "./html.mjs";
 
-const client = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dir = mkdtempSync(path.join(tmpdir(), "brasa-applier-"));
-let readBatch, Applier;
-try {
-  const outfile = path.join(dir, "client.mjs");
-  await build({
-    stdin: { contents: 'export { readBatch } from "./src/reader.ts"; export { Applier } from "./src/dom.ts";', resolveDir: client, loader: "ts" },
-    outfile, bundle: true, format: "esm", platform: "neutral", target: "es2020", logLevel: "warning",
-  });
-  ({ readBatch, Applier } = await import(pathToFileURL(outfile).href));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const { readBatch, Applier } = await fromSource(
+  'export { readBatch } from "./src/reader.ts"; export { Applier } from "./src/dom.ts";',
+);
 
 const { window } = new JSDOM("<!DOCTYPE html><html><body></body></html>");
 const doc = window.document;

@@ -3,28 +3,12 @@
 // {"valid": canonical form} when the reader accepts it, {"error", "offset", "requirement"} when
 // it rejects it with a BatchError, {"crash": message} when anything else is thrown.
 //
-// Builds the reader from its source into a temporary file first, so that it never depends on, or
-// races with, the build/ directory of `npm test`.
-import { build } from "esbuild";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// The reader is built from its source (./from-source.mjs).
+import { readFileSync } from "node:fs";
 import { canonical } from "./frames.mjs";
+import { fromSource } from "./from-source.mjs";
 
-const client = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dir = mkdtempSync(path.join(tmpdir(), "brasa-reader-"));
-let readBatch, BatchError;
-try {
-  const outfile = path.join(dir, "reader.mjs");
-  await build({
-    entryPoints: [path.join(client, "src/reader.ts")], outfile, bundle: true, format: "esm",
-    platform: "neutral", target: "es2020", logLevel: "warning",
-  });
-  ({ readBatch, BatchError } = await import(pathToFileURL(outfile).href));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const { readBatch, BatchError } = await fromSource('export { readBatch, BatchError } from "./src/reader.ts";');
 
 const hex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 const out = [];
