@@ -12,13 +12,11 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use brasa_conformance::semantics::document_handlers;
 use brasa_dom::Document;
 use brasa_protocol::render_batch::{Limits, validate};
 use serde_json::{Value, json};
-use support::{client_filter, reference, unhex};
+use support::{client_filter, files, reference, unhex};
 
 /// What `brasa-dom` holds after each batch, in the shape `applier-verdicts.mjs` prints.
 fn rust_result(batches: &[String]) -> Value {
@@ -41,14 +39,7 @@ fn rust_result(batches: &[String]) -> Value {
 #[test]
 fn rust_and_typescript_appliers_agree_on_every_diff_case() {
     let dir = reference().join("diff-cases");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    let cases: Vec<(String, Vec<String>)> = files
+    let cases: Vec<(String, Vec<String>)> = files(&dir, "json")
         .iter()
         .map(|path| {
             let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

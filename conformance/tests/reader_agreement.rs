@@ -16,25 +16,15 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use brasa_protocol::render_batch::decode;
 use serde_json::{Value, json};
-use support::{client_filter, hex, reference, root, unhex};
+use support::{client_filter, files, hex, reference, root, unhex};
 
 /// The seeds: every vector's bytes, then the recorded batches of at most 16 KiB.
 fn seeds() -> Vec<Vec<u8>> {
     let mut seeds = Vec::new();
     for kind in ["valid", "invalid"] {
-        let dir = root().join("conformance/vectors/render-batch").join(kind);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        for file in files {
+        for file in files(&root().join("conformance/vectors/render-batch").join(kind), "json") {
             let vector: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
             if let Some(h) = vector["hex"].as_str() {
                 seeds.push(unhex(h));

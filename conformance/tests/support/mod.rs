@@ -19,6 +19,18 @@ pub fn reference() -> PathBuf {
         .unwrap_or_else(|| root().join("../shared/reference"))
 }
 
+/// The files of `dir` whose names end in `.EXTENSION`, sorted; panics when `dir` cannot be read.
+pub fn files(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect();
+    files.sort();
+    files
+}
+
 pub fn unhex(text: &str) -> Vec<u8> {
     (0..text.len() / 2)
         .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
