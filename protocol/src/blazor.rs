@@ -674,6 +674,33 @@ impl ServerCall {
     }
 }
 
+/// Appends the framed MessagePack hub message of `JS.RenderBatch(batch_id, batch)` to `out`
+/// (BZ-2.2, HUB-1.2): exactly the bytes [`hub::encode`](crate::hub::encode) writes for
+/// `ServerCall::RenderBatch { batch_id, batch }.to_message(None)`, written from the borrowed
+/// batch into one allocation. A host that keeps each batch until it is acknowledged (CIR-2.5)
+/// sends it this way without first copying it into a message and then into a frame.
+pub fn write_render_batch_frame(batch_id: i64, batch: &[u8], out: &mut Vec<u8>) {
+    use crate::hub::{write_array_len, write_bin_header, write_length_prefix, write_map_len, write_str, write_value};
+    // The body: [1 (Invocation), {} (headers), nil (no invocation id), "JS.RenderBatch",
+    // [batch_id, bin], [] (stream ids)], the batch's bytes between its head and its tail.
+    let mut head = Vec::with_capacity(32);
+    write_array_len(6, &mut head);
+    head.push(1);
+    write_map_len(0, &mut head);
+    head.push(0xc0);
+    write_str("JS.RenderBatch", &mut head);
+    write_array_len(2, &mut head);
+    write_value(&Value::int(batch_id), &mut head);
+    write_bin_header(batch.len(), &mut head);
+    let tail = [0x90];
+    let body = head.len() + batch.len() + tail.len();
+    out.reserve(5 + body);
+    write_length_prefix(body, out);
+    out.extend_from_slice(&head);
+    out.extend_from_slice(batch);
+    out.extend_from_slice(&tail);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -875,6 +902,27 @@ mod tests {
                 ServerCall::from_invocation(call.method(), &call.arguments()).unwrap(),
                 call
             );
+        }
+    }
+
+    #[test]
+    fn render_batch_frames_are_the_messages_bytes() {
+        // BZ-2.2, HUB-1.2: the one-pass frame equals the general encoder's, across the bin 8 / 16
+        // / 32 and length-prefix size boundaries and batch ids of every integer size.
+        for len in [0usize, 1, 100, 255, 256, 16_000, 65_535, 65_536, 70_000, 2_100_000] {
+            let batch: Vec<u8> = (0..len).map(|i| (i * 7 + len) as u8).collect();
+            for batch_id in [2i64, 127, 128, 255, 256, 65_536, 5_000_000_000] {
+                let mut expected = Vec::new();
+                let call = ServerCall::RenderBatch {
+                    batch_id,
+                    batch: batch.clone(),
+                };
+                hub::encode(Protocol::MessagePack, &call.to_message(None), &mut expected).unwrap();
+                let mut out = vec![0xee];
+                write_render_batch_frame(batch_id, &batch, &mut out);
+                assert_eq!(out[0], 0xee, "appends");
+                assert!(out[1..] == expected[..], "len {len}, batch id {batch_id}");
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ pub use framing::{
 };
 pub use message::{CompletionResult, Headers, HubMessage, Invocation, from_readable, to_readable};
 pub use value::{MAX_DEPTH, Value, ValueError, read_value, write_value};
+pub(crate) use value::{write_array_len, write_bin_header, write_map_len, write_str};
 
 /// A message's readable JSON form (HUB-4.1), as `brasa hub decode` prints it.
 pub fn readable_json(message: &HubMessage) -> String {

@@ -327,7 +327,13 @@ pub fn write_str(s: &str, out: &mut Vec<u8>) {
 
 /// Writes a byte array minimally (bin 8, 16 or 32).
 pub fn write_bin(b: &[u8], out: &mut Vec<u8>) {
-    let n = b.len();
+    write_bin_header(b.len(), out);
+    out.extend_from_slice(b);
+}
+
+/// Writes the header of a byte array of `n` bytes (bin 8, 16 or 32), for a caller that appends
+/// the bytes itself.
+pub fn write_bin_header(n: usize, out: &mut Vec<u8>) {
     if n < 256 {
         out.extend_from_slice(&[0xc4, n as u8]);
     } else if n < 65536 {
@@ -337,7 +343,6 @@ pub fn write_bin(b: &[u8], out: &mut Vec<u8>) {
         out.push(0xc6);
         out.extend_from_slice(&(n as u32).to_be_bytes());
     }
-    out.extend_from_slice(b);
 }
 
 /// Writes an array header minimally.

@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use brasa_protocol::blazor::{ClientCall, ServerCall};
+use brasa_protocol::blazor::{self, ClientCall, ServerCall};
 use brasa_protocol::hub::{CompletionResult, HubMessage, Value};
 
 use crate::Millis;
 use crate::connection::{ConnectionEvent, FrameKind, HubConnection, close_abort, frame};
 use crate::registry::{Evicted, Registry, RegistryOptions};
 use crate::secret::{CircuitSecret, SECRET_BYTES};
-use crate::window::{AckOutcome, DEFAULT_WINDOW, RenderWindow};
+use crate::window::{AckOutcome, DEFAULT_WINDOW, RenderWindow, Sent};
 
 /// A produced batch: its bytes and the event handler ids it retires.
 pub type Rendered = (Vec<u8>, Vec<u64>);
@@ -408,6 +408,17 @@ impl<F: AppFactory> Server<F> {
         });
     }
 
+    /// `JS.RenderBatch(batchId, batch)` (BZ-2.2), framed straight from the bytes the window keeps.
+    fn send_batch(out: &mut Vec<Output>, connection: u64, sent: Sent<'_>) {
+        let mut bytes = Vec::new();
+        blazor::write_render_batch_frame(sent.batch_id, sent.bytes, &mut bytes);
+        out.push(Output::Send {
+            connection,
+            kind: FrameKind::Binary,
+            bytes,
+        });
+    }
+
     fn send_call(out: &mut Vec<Output>, connection: u64, call: ServerCall) {
         Self::send(out, connection, &call.to_message(None));
     }
@@ -545,14 +556,7 @@ impl<F: AppFactory> Server<F> {
                 };
                 // CIR-2.5: resend every unacknowledged batch, in order, before the completion.
                 for sent in circuit.window.resend() {
-                    Self::send_call(
-                        out,
-                        connection,
-                        ServerCall::RenderBatch {
-                            batch_id: sent.batch_id,
-                            batch: sent.bytes,
-                        },
-                    );
+                    Self::send_batch(out, connection, sent);
                 }
                 // CIR-4.3: a circuit this connection held before is now disconnected, so that it
                 // expires and counts against the retention limit.
@@ -815,14 +819,7 @@ impl<F: AppFactory> Server<F> {
             match circuit.app.render() {
                 Ok(Some((bytes, retired))) => {
                     let sent = circuit.window.push(bytes, retired);
-                    Self::send_call(
-                        out,
-                        connection,
-                        ServerCall::RenderBatch {
-                            batch_id: sent.batch_id,
-                            batch: sent.bytes,
-                        },
-                    );
+                    Self::send_batch(out, connection, sent);
                 }
                 Ok(None) => return None,
                 Err(message) => return Some(message),

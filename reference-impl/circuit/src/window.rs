@@ -8,13 +8,14 @@ pub const FIRST_BATCH_ID: i64 = 2;
 /// ASP.NET Core's `MaxBufferedUnacknowledgedRenderBatches` default (CIR-2.4).
 pub const DEFAULT_WINDOW: usize = 10;
 
-/// A batch as it goes on the wire: its id and bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sent {
+/// A batch as it goes on the wire: its id and bytes, borrowed from the window that keeps them
+/// until the batch is acknowledged (so that sending it copies it only into its frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent<'w> {
     /// The batch id.
     pub batch_id: i64,
     /// The render batch bytes.
-    pub bytes: Vec<u8>,
+    pub bytes: &'w [u8],
 }
 
 /// What an `OnRenderCompleted` did (CIR-2.2, CIR-2.3).
@@ -93,14 +94,15 @@ impl RenderWindow {
 
     /// Records a produced batch and the event handler ids it retires; returns it with its id
     /// (CIR-2.1). The caller sends it if the client is connected; it stays buffered either way.
-    pub fn push(&mut self, bytes: Vec<u8>, retired_event_handlers: Vec<u64>) -> Sent {
+    pub fn push(&mut self, bytes: Vec<u8>, retired_event_handlers: Vec<u64>) -> Sent<'_> {
         let batch_id = self.next_id;
         self.next_id += 1;
         self.pending.push_back(Pending {
             batch_id,
-            bytes: bytes.clone(),
+            bytes,
             retired_event_handlers,
         });
+        let bytes = self.pending.back().map_or(&[][..], |p| &p.bytes[..]);
         Sent { batch_id, bytes }
     }
 
@@ -141,14 +143,11 @@ impl RenderWindow {
 
     /// Every unacknowledged batch, oldest first, byte-identical to its first transmission, to
     /// resend after a reconnect (CIR-2.5).
-    pub fn resend(&self) -> Vec<Sent> {
-        self.pending
-            .iter()
-            .map(|p| Sent {
-                batch_id: p.batch_id,
-                bytes: p.bytes.clone(),
-            })
-            .collect()
+    pub fn resend(&self) -> impl Iterator<Item = Sent<'_>> {
+        self.pending.iter().map(|p| Sent {
+            batch_id: p.batch_id,
+            bytes: &p.bytes,
+        })
     }
 
     /// Whether `event_handler_id` was retired by a batch not yet acknowledged: such an id still
@@ -257,12 +256,12 @@ mod tests {
             sent += 1;
         }
         assert_eq!(sent, 10);
-        let resent = w.resend();
+        let resent: Vec<_> = w.resend().collect();
         assert_eq!(
             resent.iter().map(|s| s.batch_id).collect::<Vec<_>>(),
             (2..12).collect::<Vec<_>>()
         );
-        assert_eq!(resent[3].bytes, vec![3, 3, 3]);
+        assert_eq!(resent[3].bytes, [3, 3, 3]);
         assert!(matches!(
             w.acknowledge(2, None),
             AckOutcome::Acknowledged { batches: 1, .. }

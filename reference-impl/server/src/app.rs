@@ -485,6 +485,8 @@ impl CircuitApp for ConformanceApp {
             self.after_render.push_back((self.produced + 1, after));
         }
         self.metrics.batch_sent(bytes.len());
+        // Its buffers serve the next batches (as ASP.NET Core's renderer reuses its builder's).
+        self.renderer.recycle_batch(batch);
         Ok(Some((bytes, retired)))
     }
 
