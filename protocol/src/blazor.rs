@@ -925,4 +925,22 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn render_batch_frames_match_for_any_id_and_size(
+            batch_id in proptest::prelude::any::<i64>(),
+            len in 0usize..140_000,
+            seed in proptest::prelude::any::<u8>(),
+        ) {
+            // BZ-2.2, HUB-1.2: as above, for any batch id (negative ones too) and size.
+            let batch: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
+            let mut expected = Vec::new();
+            let call = ServerCall::RenderBatch { batch_id, batch: batch.clone() };
+            hub::encode(Protocol::MessagePack, &call.to_message(None), &mut expected).unwrap();
+            let mut out = Vec::new();
+            write_render_batch_frame(batch_id, &batch, &mut out);
+            proptest::prop_assert!(out == expected);
+        }
+    }
 }
