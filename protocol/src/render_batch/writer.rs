@@ -538,6 +538,9 @@ fn write_batch<'s, S: AsRef<str>>(
 
     // The string data, then the position of each string, then the trailer.
     let table = &strings.scratch;
+    // The rest of the batch is known now: room for exactly that (a buffer grown here would
+    // otherwise double, and a caller keeping the batch would keep the unused half).
+    out.reserve_exact(strings.end + 4 * table.starts.len() + 20);
     out.extend_from_slice(&table.data[..strings.end]);
     let string_table = out.len() - base;
     if table.starts.len() <= SHORT_TABLE {
