@@ -544,8 +544,8 @@ fn write_batch<'s, S: AsRef<str>>(
     out.extend_from_slice(&table.data[..strings.end]);
     let string_table = out.len() - base;
     if table.starts.len() <= SHORT_TABLE {
-        // A few strings: appended one by one, without a call to zero their place first.
-        out.reserve(4 * table.starts.len() + 20);
+        // A few strings: appended one by one (into the room reserved above), without a call to
+        // zero their place first.
         for &start in &table.starts {
             out.extend_from_slice(&((data_start + start as usize) as i32).to_le_bytes());
         }
