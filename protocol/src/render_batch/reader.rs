@@ -338,6 +338,30 @@ fn misplaced_attribute(index: usize, parent: i32, at: usize) -> DecodeError {
     DecodeError::new(K::MisplacedAttribute { index, parent }, at, "RB-3.10")
 }
 
+/// Passes over the `StepIn` and `StepOut` edits that follow a step (outside a permutation list),
+/// as long as each passes every check of `Validator::edits` (RB-2.7, RB-2.8, and the depth limit
+/// of RB-1.5), updating `depth`: most of an update's edits are steps down to the few frames that
+/// changed and back. The first other edit, or a step that fails a check, is left to the caller.
+#[inline(always)]
+fn skip_steps(edits: &mut std::iter::Enumerate<std::slice::ChunksExact<'_, u8>>, depth: &mut usize, max_depth: usize) {
+    while let Some((_, next)) = edits.clone().next() {
+        // Both steps use no frame (slot 0) and no name (-1).
+        if read_u64(next, 8) != 0xFFFF_FFFF_0000_0000 {
+            return;
+        }
+        // The type in the low half, the sibling index in the high half.
+        let head = read_u64(next, 0);
+        if head as u32 == EditType::StepIn as u32 && (head as i64) >= 0 && *depth < max_depth {
+            *depth += 1;
+        } else if head == EditType::StepOut as u64 && *depth > 0 {
+            *depth -= 1;
+        } else {
+            return;
+        }
+        edits.next();
+    }
+}
+
 /// Checks the subtree length `a` of the element, component or region at `index` (RB-3.5) and
 /// returns it if the subtree has frames after this one (0 if not), checking the depth it reaches.
 #[inline(always)]
@@ -1370,6 +1394,7 @@ impl<'a> Validator<'a, '_> {
                         "RB-1.5",
                     ));
                 }
+                skip_steps(&mut edits, &mut depth, self.limits.max_depth);
             } else if kind == E::StepOut as u32 {
                 if read_u64(edit, 8) != 0xFFFF_FFFF_0000_0000 {
                     return Err(slot_or_name_set(slot, name, at));
@@ -1393,6 +1418,7 @@ impl<'a> Validator<'a, '_> {
                     ));
                 }
                 depth -= 1;
+                skip_steps(&mut edits, &mut depth, self.limits.max_depth);
             } else if FRAME_EDITS >> kind & 1 != 0 {
                 if slot < 0 || slot as usize >= layout.frame_count {
                     return Err(DecodeError::new(
@@ -2041,5 +2067,79 @@ mod tests {
         for not in ["x", " x", "\u{200b}", "\u{feff}", "\u{180e}", "\0"] {
             assert!(!is_whitespace_only(not), "{not:?}");
         }
+    }
+
+    /// Bytes of a batch with one diff (component 0) of the raw edits `edits` (four words each)
+    /// and nothing else.
+    fn raw_edits_batch(edits: &[[i32; 4]]) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&0i32.to_le_bytes());
+        b.extend_from_slice(&(edits.len() as i32).to_le_bytes());
+        for word in edits.iter().flatten() {
+            b.extend_from_slice(&word.to_le_bytes());
+        }
+        let diff_table = b.len();
+        for word in [1, 0, 0, 0, 0] {
+            // The diff count, its position, then no frames, components or handlers.
+            b.extend_from_slice(&(word as i32).to_le_bytes());
+        }
+        let frames = diff_table + 8;
+        let end = b.len();
+        for position in [diff_table, frames, frames + 4, frames + 8, end] {
+            b.extend_from_slice(&(position as i32).to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn a_bad_step_inside_a_run_of_steps_is_reported_at_that_step() {
+        // Runs of StepIn / StepOut are checked in a loop of their own (`skip_steps`); a step
+        // failing any check of RB-1.5, RB-2.5 … RB-2.8 in the middle of such a run must get the
+        // error and offset it gets anywhere else.
+        const IN: [i32; 4] = [6, 0, 0, -1];
+        const OUT: [i32; 4] = [7, 0, 0, -1];
+        let run = [IN, IN, IN, IN, OUT, OUT, OUT, OUT];
+        assert!(validate(&raw_edits_batch(&run), &Limits::DEFAULT).is_ok());
+        // (position in the run, the edit there, expected error kind, rule, offset from the edit)
+        let cases: [(usize, [i32; 4], &str, &str, usize); 9] = [
+            (2, [6, -1, 0, -1], "negative_value", "RB-2.7", 4),
+            (2, [6, 0, 3, -1], "unused_field_set", "RB-2.5", 8),
+            (2, [6, 0, 0, 5], "unused_field_set", "RB-2.6", 12),
+            (5, [7, 1, 0, -1], "unused_field_set", "RB-2.7", 4),
+            (5, [7, 0, 2, -1], "unused_field_set", "RB-2.5", 8),
+            (5, [7, 0, 0, 0], "unused_field_set", "RB-2.6", 12),
+            (3, [11, 0, 0, -1], "unknown_edit_type", "RB-2.4", 0),
+            (3, [2, 0, 1, -1], "unused_field_set", "RB-2.5", 8),
+            // A permutation entry: the step after it is the edit out of place.
+            (6, [9, 0, 0, -1], "malformed_permutation_list", "RB-2.9", EDIT_SIZE),
+        ];
+        for (at, edit, kind, rule, field) in cases {
+            let mut edits = run;
+            edits[at] = edit;
+            let error = validate(&raw_edits_batch(&edits), &Limits::DEFAULT).unwrap_err();
+            let what = format!("{edit:?} at {at}: {error}");
+            assert_eq!(error.kind.name(), kind, "{what}");
+            assert_eq!(error.requirement, rule, "{what}");
+            assert_eq!(error.offset, 8 + EDIT_SIZE * at + field, "{what}");
+        }
+        // One StepOut too many after a run, at depth 0.
+        let mut unbalanced = run.to_vec();
+        unbalanced.insert(8, OUT);
+        let error = validate(&raw_edits_batch(&unbalanced), &Limits::DEFAULT).unwrap_err();
+        assert_eq!((error.kind.name(), error.requirement), ("unbalanced_step", "RB-2.8"));
+        assert_eq!(error.offset, 8 + EDIT_SIZE * 8);
+        // The depth limit reached inside a run: the step that goes one level too deep.
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::DEFAULT
+        };
+        let error = validate(&raw_edits_batch(&run), &limits).unwrap_err();
+        assert_eq!((error.kind.name(), error.requirement), ("limit_exceeded", "RB-1.5"));
+        assert_eq!(error.offset, 8 + EDIT_SIZE * 3);
+        let limits = Limits {
+            max_depth: 4,
+            ..Limits::DEFAULT
+        };
+        assert!(validate(&raw_edits_batch(&run), &limits).is_ok());
     }
 }
