@@ -2079,9 +2079,9 @@ mod tests {
             b.extend_from_slice(&word.to_le_bytes());
         }
         let diff_table = b.len();
-        for word in [1, 0, 0, 0, 0] {
+        for word in [1i32, 0, 0, 0, 0] {
             // The diff count, its position, then no frames, components or handlers.
-            b.extend_from_slice(&(word as i32).to_le_bytes());
+            b.extend_from_slice(&word.to_le_bytes());
         }
         let frames = diff_table + 8;
         let end = b.len();
