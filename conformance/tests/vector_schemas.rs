@@ -97,6 +97,9 @@ fn every_vector_conforms_to_its_published_schema() {
     assert!(checked >= 400, "only {checked} vector files");
 }
 
+/// A change that makes a vector break its schema.
+type Breaks = fn(&mut Value);
+
 #[test]
 fn the_schemas_reject_what_they_forbid() {
     // The check above can fail: a correct render-batch vector, then each way of breaking it.
@@ -104,7 +107,7 @@ fn the_schemas_reject_what_they_forbid() {
     let path = root().join("conformance/vectors/render-batch/invalid/step-out-at-depth-zero.json");
     let good = read_json(&path);
     assert!(vectors.is_valid(&good), "{}", path.display());
-    let broken: [(&str, fn(&mut Value)); 6] = [
+    let broken: [(&str, Breaks); 6] = [
         ("no requirement id", |v| v["requirements"] = Value::Array(vec![])),
         ("no description", |v| {
             v.as_object_mut().expect("object").remove("description");
