@@ -23,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read a render batch and print its canonical JSON form (spec/render-batch.md §6).
+    /// Read a render batch and print its canonical JSON form (spec/render-batch.md §7).
     ///
     /// On invalid input, exits with status 1 and prints the error kind, the byte offset and the
     /// requirement id on stderr.

@@ -256,7 +256,9 @@ pub enum DecodeErrorKind {
         index: usize,
     },
     /// An attribute frame that does not lead its element's or component's children.
-    #[error("attribute frame {index} is not a leading child of an element or component (its parent is a {parent})")]
+    #[error(
+        "attribute frame {index} is not a leading child of an element or component (its parent is a frame of type {parent})"
+    )]
     MisplacedAttribute {
         /// The frame's index.
         index: usize,

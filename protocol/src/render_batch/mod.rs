@@ -2,7 +2,7 @@
 //! trees, as ASP.NET Core 10's `RenderBatchWriter` writes it for `blazor.server.js`.
 //!
 //! * [`RenderBatch`] and its parts ([`Diff`], [`Edit`], [`Frame`]) are the owned types; their
-//!   serde form is the canonical JSON form of `spec/render-batch.md` §6.
+//!   serde form is the canonical JSON form of `spec/render-batch.md` §7.
 //! * [`encode`] / [`BatchWriter`] write the exact bytes Blazor's writer writes (RB-5.6, RB-5.7).
 //! * [`validate`] checks a batch in one pass and returns a zero-copy [`RenderBatchView`];
 //!   [`decode`] builds the owned form on it.
