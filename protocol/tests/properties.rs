@@ -311,6 +311,40 @@ proptest! {
         }
     }
 
+    /// RB-1.4, RB-6.3: a valid batch with up to four random changes (a byte overwritten, bytes
+    /// inserted, a range deleted, a range copied elsewhere) never panics the reader, and whatever
+    /// it still accepts is canonical: it re-encodes to exactly the changed bytes.
+    #[test]
+    fn mutated_batches_are_accepted_only_when_canonical(
+        batch in batch(),
+        changes in prop::collection::vec((0u8..4, any::<usize>(), any::<usize>(), any::<u8>()), 1..=4),
+    ) {
+        let mut bytes = render_batch::encode(&batch);
+        for (kind, at, length, byte) in changes {
+            let at = at % (bytes.len() + 1);
+            let length = length % 9;
+            match kind {
+                0 if at < bytes.len() => bytes[at] = byte,
+                1 => {
+                    bytes.splice(at..at, std::iter::repeat_n(byte, length.max(1)));
+                }
+                2 => {
+                    let end = (at + length).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+                _ => {
+                    let end = (at + length).min(bytes.len());
+                    let copied = bytes[at..end].to_vec();
+                    let to = (at.wrapping_mul(31) ^ length) % (bytes.len() + 1);
+                    bytes.splice(to..to, copied);
+                }
+            }
+        }
+        if let Ok(decoded) = render_batch::decode(&bytes) {
+            prop_assert_eq!(render_batch::encode(&decoded), bytes);
+        }
+    }
+
     /// RB-1.4: truncating a valid batch anywhere is rejected, never a panic.
     #[test]
     fn truncated_batches_are_rejected(batch in batch(), cut in any::<usize>()) {
