@@ -338,23 +338,42 @@ fn misplaced_attribute(index: usize, parent: i32, at: usize) -> DecodeError {
     DecodeError::new(K::MisplacedAttribute { index, parent }, at, "RB-3.10")
 }
 
-/// Passes over the `StepIn` and `StepOut` edits that follow a step (outside a permutation list),
-/// as long as each passes every check of `Validator::edits` (RB-2.7, RB-2.8, and the depth limit
-/// of RB-1.5), updating `depth`: most of an update's edits are steps down to the few frames that
-/// changed and back. The first other edit, or a step that fails a check, is left to the caller.
+/// Passes over the `StepIn`, `StepOut` and `UpdateText` edits that follow a step (outside a
+/// permutation list), as long as each passes every check of `Validator::edits` (RB-2.5, RB-2.7,
+/// RB-2.8, RB-2.10, RB-2.11, and the depth limit of RB-1.5), updating `depth` and recording the
+/// frames the text updates refer to: most of an update's edits are steps down to the few texts
+/// that changed and back. The first other edit, or one that fails a check, is left to the
+/// caller. `start` is where the diff's edits start in the batch, `frames` the frames section
+/// (after its count).
 #[inline(always)]
-fn skip_steps(edits: &mut std::iter::Enumerate<std::slice::ChunksExact<'_, u8>>, depth: &mut usize, max_depth: usize) {
-    while let Some((_, next)) = edits.clone().next() {
-        // Both steps use no frame (slot 0) and no name (-1).
-        if read_u64(next, 8) != 0xFFFF_FFFF_0000_0000 {
-            return;
-        }
-        // The type in the low half, the sibling index in the high half.
+fn skip_steps(
+    edits: &mut std::iter::Enumerate<std::slice::ChunksExact<'_, u8>>,
+    depth: &mut usize,
+    max_depth: usize,
+    start: usize,
+    frames: &[u8],
+    references: &mut References<'_>,
+) {
+    /// No frame (slot 0) and no name (-1): the last two fields of a step.
+    const NEITHER: u64 = 0xFFFF_FFFF_0000_0000;
+    while let Some((i, next)) = edits.clone().next() {
+        // The type in the low half, the sibling index in the high half; then the frame slot
+        // and the name.
         let head = read_u64(next, 0);
-        if head as u32 == EditType::StepIn as u32 && (head as i64) >= 0 && *depth < max_depth {
+        let tail = read_u64(next, 8);
+        if tail == NEITHER && head as u32 == EditType::StepIn as u32 && (head as i64) >= 0 && *depth < max_depth {
             *depth += 1;
-        } else if head == EditType::StepOut as u64 && *depth > 0 {
+        } else if tail == NEITHER && head == EditType::StepOut as u64 && *depth > 0 {
             *depth -= 1;
+        } else if head as u32 == EditType::UpdateText as u32 && (head as i64) >= 0 && tail >> 32 == 0xFFFF_FFFF {
+            // A text frame that no edit before refers to, past the last one referred to.
+            let slot = tail as u32 as usize;
+            if slot >= frames.len() / FRAME_SIZE
+                || read_i32(frames, FRAME_SIZE * slot) != FrameType::Text as i32
+                || !references.add_in_order(slot, start + EDIT_SIZE * i + 8)
+            {
+                return;
+            }
         } else {
             return;
         }
@@ -810,6 +829,17 @@ impl<'s> References<'s> {
             dense,
             is_dense: false,
         }
+    }
+
+    /// Records that the edit slot at `offset` refers to frame `slot` (in range) when it comes
+    /// after every frame referred to so far; false (nothing recorded) when not.
+    #[inline(always)]
+    fn add_in_order(&mut self, slot: usize, offset: usize) -> bool {
+        if !self.is_dense && self.sorted.last().is_none_or(|&(last, _)| slot > last as usize) {
+            self.sorted.push((slot as u32, (offset + 1) as u32));
+            return true;
+        }
+        false
     }
 
     /// Records that the edit slot at `offset` refers to frame `slot` (in range), or fails if
@@ -1394,7 +1424,7 @@ impl<'a> Validator<'a, '_> {
                         "RB-1.5",
                     ));
                 }
-                skip_steps(&mut edits, &mut depth, self.limits.max_depth);
+                skip_steps(&mut edits, &mut depth, self.limits.max_depth, start, frames, references);
             } else if kind == E::StepOut as u32 {
                 if read_u64(edit, 8) != 0xFFFF_FFFF_0000_0000 {
                     return Err(slot_or_name_set(slot, name, at));
@@ -1418,7 +1448,7 @@ impl<'a> Validator<'a, '_> {
                     ));
                 }
                 depth -= 1;
-                skip_steps(&mut edits, &mut depth, self.limits.max_depth);
+                skip_steps(&mut edits, &mut depth, self.limits.max_depth, start, frames, references);
             } else if FRAME_EDITS >> kind & 1 != 0 {
                 if slot < 0 || slot as usize >= layout.frame_count {
                     return Err(DecodeError::new(
@@ -2141,5 +2171,71 @@ mod tests {
             ..Limits::DEFAULT
         };
         assert!(validate(&raw_edits_batch(&run), &limits).is_ok());
+    }
+
+    #[test]
+    fn a_bad_text_update_inside_a_run_of_steps_is_reported_at_that_edit() {
+        // `skip_steps` also takes the UpdateText edits of a run; one that fails a check of
+        // RB-2.5 … RB-2.11 must get the error and offset it gets anywhere else.
+        use crate::render_batch::{Diff, Edit};
+        let text = |content: &str| Frame::Text {
+            content: content.into(),
+        };
+        let update = |frame| Edit::UpdateText {
+            sibling_index: 0,
+            reference_frame_index: frame,
+        };
+        let batch = |first, second| RenderBatch {
+            updated_components: vec![Diff {
+                component_id: 0,
+                edits: vec![
+                    Edit::StepIn { sibling_index: 0 },
+                    Edit::StepIn { sibling_index: 1 },
+                    update(first),
+                    Edit::StepOut,
+                    Edit::StepIn { sibling_index: 2 },
+                    update(second),
+                    Edit::StepOut,
+                    Edit::StepOut,
+                    Edit::PrependFrame {
+                        sibling_index: 3,
+                        reference_frame_index: 2,
+                    },
+                ],
+            }],
+            reference_frames: vec![
+                text("x"),
+                text("y"),
+                Frame::Element {
+                    subtree_length: 1,
+                    name: "p".into(),
+                },
+            ],
+            ..Default::default()
+        };
+        let bytes = encode(&batch(0, 1));
+        assert!(validate(&bytes, &Limits::DEFAULT).is_ok());
+        // Texts updated out of frame order: valid, through the general path.
+        let swapped = batch(1, 0);
+        assert_eq!(decode(&encode(&swapped)).as_ref(), Ok(&swapped));
+        // (field of edit 5, value, expected error kind, rule, offset from the edit)
+        let cases: [(usize, i32, &str, &str, usize); 6] = [
+            (2, 3, "frame_index_out_of_range", "RB-2.5", 8),
+            (2, -1, "frame_index_out_of_range", "RB-2.5", 8),
+            (2, 2, "frame_type_mismatch", "RB-2.10", 8),
+            (2, 0, "frame_referenced_twice", "RB-2.11", 8),
+            (3, 0, "unused_field_set", "RB-2.6", 12),
+            (1, -1, "negative_value", "RB-2.7", 4),
+        ];
+        let edit = 8 + EDIT_SIZE * 5;
+        for (field, value, kind, rule, offset) in cases {
+            let mut corrupted = bytes.clone();
+            corrupted[edit + 4 * field..edit + 4 * field + 4].copy_from_slice(&value.to_le_bytes());
+            let error = validate(&corrupted, &Limits::DEFAULT).unwrap_err();
+            let what = format!("field {field} = {value}: {error}");
+            assert_eq!(error.kind.name(), kind, "{what}");
+            assert_eq!(error.requirement, rule, "{what}");
+            assert_eq!(error.offset, edit + offset, "{what}");
+        }
     }
 }
