@@ -79,46 +79,37 @@ fn reference_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"))
 }
 
+/// The files of `dir` whose name ends in `.extension`, in name order, each with its name.
+fn files(dir: &Path, extension: &str) -> Vec<(String, PathBuf)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| (p.file_name().unwrap_or_default().to_string_lossy().into_owned(), p))
+        .collect()
+}
+
 /// (name, bytes) of every render-batch vector and recorded js-framework-benchmark batch.
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let mut inputs = Vec::new();
     let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/vectors/render-batch");
     for group in ["valid", "invalid"] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(vectors.join(group))
-            .expect("vector directory")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        paths.sort();
-        for path in paths {
+        for (name, path) in files(&vectors.join(group), "json") {
             let text = std::fs::read_to_string(&path).expect("vector");
             let value: serde_json::Value = serde_json::from_str(&text).expect("json");
             let hex = value["hex"].as_str().expect("hex");
             let bytes = (0..hex.len() / 2)
                 .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex digit"))
                 .collect();
-            inputs.push((
-                format!(
-                    "vector {group}/{}",
-                    path.file_name().unwrap_or_default().to_string_lossy()
-                ),
-                bytes,
-            ));
+            inputs.push((format!("vector {group}/{name}"), bytes));
         }
     }
-    let jsfb = reference_dir().join("batches-jsfb");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&jsfb)
-        .unwrap_or_else(|e| panic!("{}: {e}", jsfb.display()))
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let bytes = std::fs::read(&path).expect("recording");
-        inputs.push((
-            format!("recording {}", path.file_name().unwrap_or_default().to_string_lossy()),
-            bytes,
-        ));
+    for (name, path) in files(&reference_dir().join("batches-jsfb"), "bin") {
+        inputs.push((format!("recording {name}"), std::fs::read(&path).expect("recording")));
     }
     inputs
 }
