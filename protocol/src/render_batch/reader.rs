@@ -346,7 +346,7 @@ fn misplaced_attribute(index: usize, parent: i32, at: usize) -> DecodeError {
 /// caller. `start` is where the diff's edits start in the batch, `frames` the frames section
 /// (after its count).
 #[inline(always)]
-fn skip_steps(
+fn take_run_of_steps(
     edits: &mut std::iter::Enumerate<std::slice::ChunksExact<'_, u8>>,
     depth: &mut usize,
     max_depth: usize,
@@ -832,7 +832,9 @@ impl<'s> References<'s> {
     }
 
     /// Records that the edit slot at `offset` refers to frame `slot` (in range) when it comes
-    /// after every frame referred to so far; false (nothing recorded) when not.
+    /// after every frame referred to so far; false (nothing recorded) when not. (The first case
+    /// of `add`; `add` keeps its own copy of the test, which measured 0.4–4 % fewer instructions
+    /// than calling this.)
     #[inline(always)]
     fn add_in_order(&mut self, slot: usize, offset: usize) -> bool {
         if !self.is_dense && self.sorted.last().is_none_or(|&(last, _)| slot > last as usize) {
@@ -1424,7 +1426,7 @@ impl<'a> Validator<'a, '_> {
                         "RB-1.5",
                     ));
                 }
-                skip_steps(&mut edits, &mut depth, self.limits.max_depth, start, frames, references);
+                take_run_of_steps(&mut edits, &mut depth, self.limits.max_depth, start, frames, references);
             } else if kind == E::StepOut as u32 {
                 if read_u64(edit, 8) != 0xFFFF_FFFF_0000_0000 {
                     return Err(slot_or_name_set(slot, name, at));
@@ -1448,7 +1450,7 @@ impl<'a> Validator<'a, '_> {
                     ));
                 }
                 depth -= 1;
-                skip_steps(&mut edits, &mut depth, self.limits.max_depth, start, frames, references);
+                take_run_of_steps(&mut edits, &mut depth, self.limits.max_depth, start, frames, references);
             } else if FRAME_EDITS >> kind & 1 != 0 {
                 if slot < 0 || slot as usize >= layout.frame_count {
                     return Err(DecodeError::new(
@@ -2123,7 +2125,7 @@ mod tests {
 
     #[test]
     fn a_bad_step_inside_a_run_of_steps_is_reported_at_that_step() {
-        // Runs of StepIn / StepOut are checked in a loop of their own (`skip_steps`); a step
+        // Runs of StepIn / StepOut are checked in a loop of their own (`take_run_of_steps`); a step
         // failing any check of RB-1.5, RB-2.5 … RB-2.8 in the middle of such a run must get the
         // error and offset it gets anywhere else.
         const IN: [i32; 4] = [6, 0, 0, -1];
@@ -2175,7 +2177,7 @@ mod tests {
 
     #[test]
     fn a_bad_text_update_inside_a_run_of_steps_is_reported_at_that_edit() {
-        // `skip_steps` also takes the UpdateText edits of a run; one that fails a check of
+        // `take_run_of_steps` also takes the UpdateText edits of a run; one that fails a check of
         // RB-2.5 … RB-2.11 must get the error and offset it gets anywhere else.
         use crate::render_batch::{Diff, Edit};
         let text = |content: &str| Frame::Text {
