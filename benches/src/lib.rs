@@ -1,10 +1,12 @@
 //! Inputs of Brasa's benchmarks, shared by the criterion bench (`benches/render_batch.rs`) and
 //! the report (`src/bin/bench-report.rs`): the batches ASP.NET Core 10 wrote for the
 //! js-framework-benchmark operations, a few small synthetic batches, and ASP.NET Core's own
-//! recorded encode times for the same batches.
+//! recorded encode times for the same batches; and the load generator behind `brasa load`
+//! (`load`), the client of the capacity benchmarks.
 #![forbid(unsafe_code)]
 
 pub mod jsfb;
+pub mod load;
 pub mod report;
 use std::path::{Path, PathBuf};
 

@@ -390,7 +390,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Serve(args) => serve::run(args)?,
         Command::Load(args) => {
-            let report = load::run(&args).map_err(anyhow::Error::from)?;
+            let report = brasa_benches::load::run(&args.options()).map_err(anyhow::Error::from)?;
             if args.json {
                 serde_json::to_writer_pretty(&mut stdout, &report).context("cannot write")?;
                 stdout.write_all(b"\n").context("cannot write")?;
