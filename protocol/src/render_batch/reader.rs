@@ -2240,4 +2240,43 @@ mod tests {
             assert_eq!(error.offset, edit + offset, "{what}");
         }
     }
+
+    /// Two different values whose hashes in the deduplication set are equal are two entries, not
+    /// one (RB-5.6, RB-5.8): the set compares the values, not only their hashes. The two names
+    /// were found by a search over `class-N`; if the hash function changes, find another pair.
+    #[test]
+    fn values_with_the_same_hash_are_told_apart() {
+        let (a, b) = (b"class-6414".as_slice(), b"class-102377".as_slice());
+        assert_eq!(
+            DedupSet::hash(a),
+            DedupSet::hash(b),
+            "the pair no longer collides: find another"
+        );
+        let values = [a, b, b];
+        let mut set = DedupSet::new();
+        set.clear();
+        assert!(set.insert(a, 0, |i| values[i as usize]));
+        assert!(set.insert(b, 1, |i| values[i as usize]), "b is not a");
+        assert!(!set.insert(b, 2, |i| values[i as usize]), "the second b is a duplicate");
+
+        // The same in a whole batch: two elements named by the pair, each name its own entry,
+        // then a third element sharing the second name's entry.
+        let names = ["class-6414", "class-102377", "class-102377"];
+        let frames = names.iter().map(|&name| Frame::Element {
+            subtree_length: 1,
+            name: name.to_owned(),
+        });
+        let bytes = batch_of(frames.collect());
+        let view = validate(&bytes, &Limits::DEFAULT).unwrap();
+        for (i, &name) in names.iter().enumerate() {
+            assert_eq!(
+                view.reference_frame(i),
+                Frame::Element {
+                    subtree_length: 1,
+                    name
+                }
+            );
+        }
+        assert_eq!(view.string_count(), 2, "one entry for each name");
+    }
 }
