@@ -2153,6 +2153,12 @@ mod tests {
             assert_eq!(error.kind.name(), kind, "{what}");
             assert_eq!(error.requirement, rule, "{what}");
             assert_eq!(error.offset, 8 + EDIT_SIZE * at + field, "{what}");
+            // A field that must be unused names what it holds and what it must hold: 0 for a
+            // frame slot (RB-2.5) or a StepOut's sibling index (RB-2.7), -1 for a name (RB-2.6).
+            if let K::UnusedFieldSet { expected, found, .. } = error.kind {
+                let must_hold = if rule == "RB-2.6" { -1 } else { 0 };
+                assert_eq!((expected, found), (must_hold, i64::from(edit[field / 4])), "{what}");
+            }
         }
         // One StepOut too many after a run, at depth 0.
         let mut unbalanced = run.to_vec();
@@ -2239,6 +2245,18 @@ mod tests {
             assert_eq!(error.requirement, rule, "{what}");
             assert_eq!(error.offset, edit + offset, "{what}");
         }
+        // The frame referred to twice names the first reference: the slot of edit 2, an
+        // UpdateText that the run's loop recorded.
+        let mut twice = bytes.clone();
+        twice[edit + 8..edit + 12].copy_from_slice(&0i32.to_le_bytes());
+        let error = validate(&twice, &Limits::DEFAULT).unwrap_err();
+        assert_eq!(
+            error.kind,
+            K::FrameReferencedTwice {
+                index: 0,
+                first: 8 + EDIT_SIZE * 2 + 8
+            }
+        );
     }
 
     /// Two different values whose hashes in the deduplication set are equal are two entries, not
