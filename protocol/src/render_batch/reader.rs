@@ -2297,4 +2297,57 @@ mod tests {
         }
         assert_eq!(view.string_count(), 2, "one entry for each name");
     }
+
+    /// Edits may refer to frames out of frame order (Blazor's writer never does, a strict reader
+    /// accepts it, RB-2.11): the reader then records references in a table per frame. What it
+    /// records before and after that switch, through the general path and through a run's
+    /// loop, must still find every frame referred to once, and name the first reference of a
+    /// frame referred to twice.
+    #[test]
+    fn references_out_of_frame_order_are_each_recorded_once() {
+        use crate::render_batch::{Diff, Edit};
+        let p = |frame| Edit::PrependFrame {
+            sibling_index: 0,
+            reference_frame_index: frame,
+        };
+        let element = || Frame::Element {
+            subtree_length: 1,
+            name: "p".into(),
+        };
+        let text = |content: &str| Frame::Text {
+            content: content.into(),
+        };
+        let batch = |edits, reference_frames| RenderBatch {
+            updated_components: vec![Diff { component_id: 0, edits }],
+            reference_frames,
+            ..Default::default()
+        };
+        // The last reference goes back to an earlier frame.
+        let backwards = batch(vec![p(1), p(0)], vec![element(), element()]);
+        assert_eq!(decode(&encode(&backwards)).as_ref(), Ok(&backwards));
+        // Out of order first, then a run of steps with a text update past every frame so far.
+        let update = |frame| Edit::UpdateText {
+            sibling_index: 0,
+            reference_frame_index: frame,
+        };
+        let step_in = Edit::StepIn { sibling_index: 0 };
+        let then_a_run = batch(
+            vec![
+                step_in.clone(),
+                update(1),
+                update(0),
+                Edit::StepOut,
+                step_in,
+                update(2),
+                Edit::StepOut,
+            ],
+            vec![text("a"), text("b"), text("c")],
+        );
+        assert_eq!(decode(&encode(&then_a_run)).as_ref(), Ok(&then_a_run));
+        // A frame referred to twice after the switch: the error names the first edit's slot.
+        let twice = encode(&batch(vec![p(1), p(0), p(1)], vec![element(), element()]));
+        let error = validate(&twice, &Limits::DEFAULT).unwrap_err();
+        assert_eq!(error.kind, K::FrameReferencedTwice { index: 1, first: 8 + 8 });
+        assert_eq!((error.offset, error.requirement), (8 + EDIT_SIZE * 2 + 8, "RB-2.11"));
+    }
 }
