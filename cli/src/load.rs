@@ -1,6 +1,11 @@
 //! `brasa load`: the command line of the load generator in `brasa_benches::load`.
 
+use std::sync::LazyLock;
+
 use brasa_benches::load::LoadOptions;
+
+/// The library's defaults, which the options below take as theirs.
+static DEFAULTS: LazyLock<LoadOptions> = LazyLock::new(|| LoadOptions::new(""));
 
 /// The options of `brasa load`.
 #[derive(clap::Args, Debug, Clone)]
@@ -18,10 +23,10 @@ pub struct LoadArgs {
     #[arg(long, value_name = "N", requires = "users")]
     pub clicks: Option<usize>,
     /// The page each user loads.
-    #[arg(long, value_name = "PATH", default_value = "/counter")]
+    #[arg(long, value_name = "PATH", default_value_t = DEFAULTS.page.clone())]
     pub page: String,
     /// The id of the element clicked (its `onclick` handler).
-    #[arg(long, value_name = "ID", default_value = "inc")]
+    #[arg(long, value_name = "ID", default_value_t = DEFAULTS.element.clone())]
     pub element: String,
     /// The server's process id: its RSS (`/proc/PID/status`) is measured.
     #[arg(long, value_name = "PID")]
@@ -35,19 +40,19 @@ pub struct LoadArgs {
     #[arg(long, value_name = "N")]
     pub source_addresses: Option<u8>,
     /// Circuits being started at the same time.
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.concurrency)]
     pub concurrency: usize,
     /// Idle mode: seconds to wait after the last circuit started before reading the RSS.
-    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULTS.settle)]
     pub settle: f64,
     /// Client threads (1: one event loop, as the Node harness).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULTS.threads)]
     pub threads: usize,
     /// Seconds to wait for any one answer (a page, the circuit start, a click's batch).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULTS.timeout)]
     pub timeout: u64,
     /// The client's WebSocket read buffer per connection, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 4096)]
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULTS.ws_buffer)]
     pub ws_buffer: usize,
 }
 
