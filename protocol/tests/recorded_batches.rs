@@ -1,10 +1,13 @@
 //! Every render batch ASP.NET Core 10 wrote in `../shared/reference/` (captures, js-framework-
 //! benchmark batches, diff cases) is one trial: it must validate, decode, survive the canonical
-//! JSON form, and re-encode to exactly the recorded bytes (RB-6.3, RB-5.6, RB-5.7).
+//! JSON form, and re-encode to exactly the recorded bytes (RB-6.3, RB-5.6, RB-5.7). And the limit
+//! on the bytes of referenced strings (RB-1.5) holds exactly: the batch passes under a limit of
+//! its own total and is refused under one byte less; under a limit that low the reader checks every
+//! reference in full, so this also runs its complete path on every recorded batch.
 
 use std::path::{Path, PathBuf};
 
-use brasa_protocol::render_batch::{self, Limits, RenderBatch};
+use brasa_protocol::render_batch::{self, DecodeErrorKind, Edit, Frame, Limits, RenderBatch};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn reference_dir() -> PathBuf {
@@ -35,7 +38,54 @@ fn check(bytes: &[u8]) -> Result<(), Failed> {
         )
         .into());
     }
-    Ok(())
+    expansion_limit_is_exact(bytes, &batch)
+}
+
+/// The bytes of strings summed over every reference to them: what the owned form holds.
+fn referenced_string_bytes(batch: &RenderBatch) -> usize {
+    let edits = batch.updated_components.iter().flat_map(|d| &d.edits);
+    let in_edits: usize = edits
+        .map(|e| match e {
+            Edit::RemoveAttribute { name, .. } => name.len(),
+            _ => 0,
+        })
+        .sum();
+    let in_frames: usize = batch
+        .reference_frames
+        .iter()
+        .map(|f| match f {
+            Frame::Element { name, .. } => name.len(),
+            Frame::Attribute { name, value, .. } => name.len() + value.as_ref().map_or(0, String::len),
+            Frame::Text { content } | Frame::Markup { content } => content.len(),
+            Frame::ElementReferenceCapture { id } => id.len(),
+            _ => 0,
+        })
+        .sum();
+    in_edits + in_frames
+}
+
+fn expansion_limit_is_exact(bytes: &[u8], batch: &RenderBatch) -> Result<(), Failed> {
+    let total = referenced_string_bytes(batch);
+    let at = |max_expanded_string_bytes| Limits {
+        max_expanded_string_bytes,
+        ..Limits::DEFAULT
+    };
+    render_batch::validate(bytes, &at(total))
+        .map_err(|e| format!("refused under a limit of its total {total}: {e}"))?;
+    if total == 0 {
+        return Ok(());
+    }
+    match render_batch::validate(bytes, &at(total - 1)) {
+        Ok(_) => Err(format!("accepted under a limit of {} bytes of referenced strings", total - 1).into()),
+        Err(e) => match e.kind {
+            DecodeErrorKind::LimitExceeded {
+                what: "bytes of referenced strings",
+                count,
+                limit,
+            } if limit == total - 1 && count > limit && count <= total && e.requirement == "RB-1.5" => Ok(()),
+            _ => Err(format!("under a limit of {}: {e}", total - 1).into()),
+        },
+    }
 }
 
 fn main() {
