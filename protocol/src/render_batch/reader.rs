@@ -2182,6 +2182,46 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_remove_inside_a_run_of_removes_is_reported_as_when_alone() {
+        // A run of RemoveFrame edits is skipped over in a loop of its own once the first has been
+        // checked; a bad RemoveFrame in such a run must get the error it gets alone, at its own
+        // offset (RB-2.5 … RB-2.7).
+        const REMOVE: [i32; 4] = [2, 0, 0, -1];
+        assert!(validate(&raw_edits_batch(&[REMOVE; 4]), &Limits::DEFAULT).is_ok());
+        for bad in [[2, -1, 0, -1], [2, 0, 3, -1], [2, 0, 0, 5], [2, 0, 0, 0], [2, 1, 1, 1]] {
+            let alone = validate(&raw_edits_batch(&[bad]), &Limits::DEFAULT).unwrap_err();
+            let in_run = validate(&raw_edits_batch(&[REMOVE, REMOVE, bad, REMOVE]), &Limits::DEFAULT).unwrap_err();
+            assert_eq!(
+                (in_run.kind, in_run.requirement, in_run.offset),
+                (alone.kind, alone.requirement, alone.offset + 2 * EDIT_SIZE),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_diff_header_cut_short_names_the_bytes_there() {
+        // A diff of component 0 without edits, four bytes more, then a table of two diffs, at 0
+        // and at 8: the second one's 8-byte header does not fit before the table (RB-2.1).
+        let words: [i32; 14] = [0, 0, 0, 2, 0, 8, 0, 0, 0, 12, 24, 28, 32, 36];
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let error = validate(&bytes, &Limits::DEFAULT).unwrap_err();
+        assert_eq!(
+            (error.kind, error.offset, error.requirement),
+            (
+                K::Truncated {
+                    section: Section::UpdatedComponents,
+                    what: "diff header",
+                    needed: 8,
+                    available: 4,
+                },
+                8,
+                "RB-2.1"
+            )
+        );
+    }
+
+    #[test]
     fn a_bad_text_update_inside_a_run_of_steps_is_reported_at_that_edit() {
         // `take_run_of_steps` also takes the UpdateText edits of a run; one that fails a check of
         // RB-2.5 … RB-2.11 must get the error and offset it gets anywhere else.
