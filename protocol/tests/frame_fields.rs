@@ -247,3 +247,23 @@ fn a_component_id_of_zero_is_accepted_and_a_negative_one_refused() {
         ("negative_value", at + 8, "RB-3.7")
     );
 }
+
+/// An attribute with an event handler has no value (RB-3.6), whatever the handler id's 64 bits:
+/// only the high half set, or both halves alike.
+#[test]
+fn a_handler_attribute_with_a_value_is_refused_for_any_handler_id() {
+    for id in [1u64, 1 << 32, 5 << 32 | 5, u64::MAX] {
+        let (bytes, at, _) = batch_with(Frame::Attribute {
+            name: "class".into(),
+            value: Some("x".into()),
+            event_handler_id: 0,
+        });
+        let mut changed = bytes.clone();
+        changed[at + 12..at + 20].copy_from_slice(&id.to_le_bytes());
+        let error = validate(&changed, &Limits::DEFAULT).expect_err(&format!("handler {id:#x} with a value"));
+        assert_eq!(
+            (error.kind, error.offset, error.requirement),
+            (K::HandlerWithValue { event_handler_id: id }, at + 8, "RB-3.6")
+        );
+    }
+}
