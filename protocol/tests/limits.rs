@@ -280,3 +280,45 @@ fn a_count_one_entry_too_many_for_the_input() {
         )
     );
 }
+
+/// The limit on referenced string bytes where every reference slot the reader allows for (one per
+/// edit, two per frame) holds a string of the same length, so that the reader's bound on the
+/// total is nearly reached: the limit must still hold exactly (RB-1.5).
+#[test]
+fn referenced_string_bytes_when_every_slot_holds_a_string_of_one_length() {
+    let mut frames = vec![Frame::Element {
+        subtree_length: 9,
+        name: "abcd".into(),
+    }];
+    for i in 0..8 {
+        frames.push(Frame::Attribute {
+            name: format!("n{i:03}"),
+            value: Some(format!("v{i:03}")),
+            event_handler_id: 0,
+        });
+    }
+    let bytes = encode(&RenderBatch {
+        updated_components: vec![Diff {
+            component_id: 0,
+            edits: vec![Edit::PrependFrame {
+                sibling_index: 0,
+                reference_frame_index: 0,
+            }],
+        }],
+        reference_frames: frames,
+        ..Default::default()
+    });
+    let total = 4 + 8 * 8;
+    reached_then_passed(
+        &bytes,
+        with(|l| l.max_expanded_string_bytes = total),
+        with(|l| l.max_expanded_string_bytes = total - 1),
+        K::LimitExceeded {
+            what: "bytes of referenced strings",
+            count: total,
+            limit: total - 1,
+        },
+        // The last value's field: frame 8, field 2.
+        trailer(&bytes)[1] + 4 + 8 * FRAME_SIZE + 8,
+    );
+}

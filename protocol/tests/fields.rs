@@ -1,7 +1,9 @@
-//! Field by field, what the reader refuses in a frame or edit that is otherwise valid: a set
-//! unused field (RB-3.4), alone or together with another set to the same value; and a string
-//! field that is null where it may not be (RB-2.6, RB-3.8) or points past the string table (RB-5.5),
-//! each error naming the field and its offset.
+//! Field by field, what the reader refuses in a batch that is otherwise valid: a set unused
+//! field (RB-3.4), alone or together with another set to the same value; a string field that is
+//! null where it may not be (RB-2.6, RB-3.8) or points past the string table (RB-5.5); a handler
+//! attribute with a value (RB-3.6); a bad disposed id anywhere in its list (RB-4.1, RB-4.2); a
+//! string that is not UTF-8 on its own though the string data as a whole is (RB-5.3), and string
+//! bytes cut short (RB-5.1). Each error names the field and its offset.
 
 use brasa_protocol::render_batch::{
     DecodeErrorKind as K, Diff, EDIT_SIZE, Edit, FRAME_SIZE, Frame, Limits, RenderBatch, TRAILER_SIZE, encode, validate,
@@ -266,4 +268,120 @@ fn a_handler_attribute_with_a_value_is_refused_for_any_handler_id() {
             (K::HandlerWithValue { event_handler_id: id }, at + 8, "RB-3.6")
         );
     }
+}
+
+/// Disposed ids (RB-4.1, RB-4.2): a bad id is found wherever it is in its list, the first of
+/// several is the one named, and a good id (component 0 included) is never named.
+#[test]
+fn a_bad_disposed_id_is_found_anywhere_in_its_list() {
+    /// Disposed components, disposed handlers, and the bad one: (in the components?, index, value).
+    type Case = (Vec<i32>, Vec<u64>, Option<(bool, usize, i64)>);
+    let cases: Vec<Case> = vec![
+        (vec![0, 7], vec![1, 2, 3], None),
+        (vec![0, 7, -1], vec![1], Some((true, 2, -1))),
+        (vec![-1, -2], vec![], Some((true, 0, -1))),
+        (vec![5, -1, -2], vec![1], Some((true, 1, -1))),
+        (vec![0, 7], vec![0], Some((false, 0, 0))),
+        (vec![0, 7], vec![1, 2, 0], Some((false, 2, 0))),
+        (vec![0, 7], vec![0, 0], Some((false, 0, 0))),
+        (vec![0], vec![3, 0, 0], Some((false, 1, 0))),
+    ];
+    for (components, handlers, bad) in cases {
+        let what = format!("{components:?} {handlers:?}");
+        let bytes = encode(&RenderBatch {
+            disposed_component_ids: components,
+            disposed_event_handler_ids: handlers,
+            ..Default::default()
+        });
+        let [.., disposed_components, disposed_handlers, _] = trailer(&bytes);
+        let result = validate(&bytes, &Limits::DEFAULT);
+        match bad {
+            None => assert!(result.is_ok(), "{what}: {:?}", result.err()),
+            Some((true, index, value)) => {
+                let error = result.expect_err(&what);
+                assert_eq!(
+                    (error.kind, error.offset, error.requirement),
+                    (
+                        K::NegativeValue {
+                            what: "disposed component id",
+                            value
+                        },
+                        disposed_components + 4 + 4 * index,
+                        "RB-4.1"
+                    ),
+                    "{what}"
+                );
+            }
+            Some((false, index, _)) => {
+                let error = result.expect_err(&what);
+                assert_eq!(
+                    (error.kind, error.offset, error.requirement),
+                    (K::ZeroEventHandlerId, disposed_handlers + 4 + 8 * index, "RB-4.2"),
+                    "{what}"
+                );
+            }
+        }
+    }
+}
+
+/// The five section positions of the trailer (RB-1.3).
+fn trailer(bytes: &[u8]) -> [usize; 5] {
+    let start = bytes.len() - TRAILER_SIZE;
+    std::array::from_fn(|i| int(bytes, start + 4 * i))
+}
+
+/// A batch with nothing but the string data `data` and the string positions `starts` (relative
+/// to the data), and where its data starts.
+fn strings_only(data: &[u8], starts: &[usize]) -> (Vec<u8>, usize) {
+    let mut bytes: Vec<u8> = [0i32; 4].iter().flat_map(|w| w.to_le_bytes()).collect();
+    let data_start = bytes.len();
+    bytes.extend_from_slice(data);
+    let positions = bytes.len();
+    for start in starts {
+        bytes.extend_from_slice(&((data_start + start) as i32).to_le_bytes());
+    }
+    for position in [0, 4, 8, 12, positions] {
+        bytes.extend_from_slice(&(position as i32).to_le_bytes());
+    }
+    (bytes, data_start)
+}
+
+/// A string of one byte, 0xC3, the lead of a two-byte character, followed by the next string's
+/// length prefix 0xA9 0x01 (169, in two bytes): the string data as a whole is valid UTF-8
+/// ("\x01é\x01…"), the first string alone is not (RB-5.3).
+#[test]
+fn a_string_that_ends_inside_a_character_is_refused_though_the_data_is_utf8() {
+    let mut data = vec![0x01, 0xC3, 0xA9, 0x01];
+    data.extend(std::iter::repeat_n(b'a', 169));
+    assert!(std::str::from_utf8(&data).is_ok());
+    let (bytes, data_start) = strings_only(&data, &[0, 2]);
+    let error = validate(&bytes, &Limits::DEFAULT).unwrap_err();
+    assert_eq!(
+        (error.kind.name(), error.offset, error.requirement),
+        ("invalid_utf8", data_start + 1, "RB-5.3")
+    );
+    let K::InvalidUtf8 { index, .. } = error.kind else {
+        unreachable!()
+    };
+    assert_eq!(index, 0);
+}
+
+#[test]
+fn string_bytes_cut_short_name_the_bytes_there() {
+    // A length of 5 and two bytes before the position table.
+    let (bytes, data_start) = strings_only(&[0x05, b'a', b'b'], &[0]);
+    let error = validate(&bytes, &Limits::DEFAULT).unwrap_err();
+    assert_eq!(
+        (error.kind, error.offset, error.requirement),
+        (
+            K::Truncated {
+                section: brasa_protocol::render_batch::Section::StringTable,
+                what: "string bytes",
+                needed: 5,
+                available: 2,
+            },
+            data_start + 1,
+            "RB-5.1"
+        )
+    );
 }
