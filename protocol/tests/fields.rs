@@ -3,7 +3,7 @@
 //! null where it may not be (RB-2.6, RB-3.8) or points past the string table (RB-5.5); a handler
 //! attribute with a value (RB-3.6); a bad disposed id anywhere in its list (RB-4.1, RB-4.2); a
 //! string that is not UTF-8 on its own though the string data as a whole is (RB-5.3), and string
-//! bytes cut short (RB-5.1). Each error names the field and its offset.
+//! bytes or a length prefix cut short (RB-5.1). Each error names the field and its offset.
 
 use brasa_protocol::render_batch::{
     DecodeErrorKind as K, Diff, EDIT_SIZE, Edit, FRAME_SIZE, Frame, Limits, RenderBatch, TRAILER_SIZE, encode, validate,
@@ -384,4 +384,29 @@ fn string_bytes_cut_short_name_the_bytes_there() {
             "RB-5.1"
         )
     );
+}
+
+#[test]
+fn a_length_prefix_cut_short_names_the_bytes_needed_and_there() {
+    // A prefix whose every byte says another follows, at the end of the string data (RB-5.1).
+    for prefix in [&[0x80u8][..], &[0xFF, 0x80], &[0x81, 0x82, 0x83]] {
+        let mut data = b"\x02ab".to_vec();
+        data.extend_from_slice(prefix);
+        let (bytes, data_start) = strings_only(&data, &[0, 3]);
+        let error = validate(&bytes, &Limits::DEFAULT).unwrap_err();
+        assert_eq!(
+            (error.kind, error.offset, error.requirement),
+            (
+                K::Truncated {
+                    section: brasa_protocol::render_batch::Section::StringTable,
+                    what: "string length prefix",
+                    needed: prefix.len() + 1,
+                    available: prefix.len(),
+                },
+                data_start + 3,
+                "RB-5.1"
+            ),
+            "{prefix:x?}"
+        );
+    }
 }
