@@ -2222,6 +2222,17 @@ mod tests {
     }
 
     #[test]
+    fn a_views_string_lookup_answers_none_outside_the_table() {
+        let bytes = batch_of(vec![Frame::Text { content: "hi".into() }]);
+        let view = validate(&bytes, &Limits::DEFAULT).unwrap();
+        assert_eq!(view.string_count(), 1);
+        assert_eq!(view.string(0), Some("hi"));
+        for index in [-1, -2, 1, i32::MAX, i32::MIN] {
+            assert_eq!(view.string(index), None, "{index}");
+        }
+    }
+
+    #[test]
     fn a_bad_text_update_inside_a_run_of_steps_is_reported_at_that_edit() {
         // `take_run_of_steps` also takes the UpdateText edits of a run; one that fails a check of
         // RB-2.5 … RB-2.11 must get the error and offset it gets anywhere else.
