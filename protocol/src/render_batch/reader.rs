@@ -2233,6 +2233,59 @@ mod tests {
     }
 
     #[test]
+    fn the_threads_scratch_keeps_buffers_up_to_the_limit_and_drops_larger_ones() {
+        // Each buffer at the largest size kept (`SCRATCH_LIMIT` bytes), then each one a little
+        // larger on its own: only that one is dropped.
+        let at_limit = || ValidateScratch {
+            flags: Vec::with_capacity(SCRATCH_LIMIT),
+            sorted: Vec::with_capacity(SCRATCH_LIMIT / 8),
+            dense: Vec::with_capacity(SCRATCH_LIMIT / 4),
+            enclosing: Vec::with_capacity(SCRATCH_LIMIT / 16),
+            dedup: DedupSet {
+                slots: vec![[0; 3]; SCRATCH_LIMIT / 12],
+                ..DedupSet::new()
+            },
+        };
+        let sizes = |s: &ValidateScratch| {
+            [
+                s.flags.capacity(),
+                s.sorted.capacity() * 8,
+                s.dense.capacity() * 4,
+                s.enclosing.capacity() * 16,
+                s.dedup.slots.len() * 12,
+            ]
+        };
+        let mut kept = at_limit();
+        let before = sizes(&kept);
+        assert!(
+            before
+                .iter()
+                .all(|&size| size > SCRATCH_LIMIT - 16 && size <= SCRATCH_LIMIT),
+            "{before:?}"
+        );
+        kept.trim();
+        assert_eq!(sizes(&kept), before);
+        for larger in 0..5 {
+            let mut scratch = at_limit();
+            match larger {
+                0 => scratch.flags.reserve_exact(SCRATCH_LIMIT + 1),
+                1 => scratch.sorted.reserve_exact(SCRATCH_LIMIT / 8 + 1),
+                2 => scratch.dense.reserve_exact(SCRATCH_LIMIT / 4 + 1),
+                3 => scratch.enclosing.reserve_exact(SCRATCH_LIMIT / 16 + 1),
+                _ => scratch.dedup.slots.push([0; 3]),
+            }
+            scratch.trim();
+            let mut expected = before;
+            expected[larger] = 0;
+            assert_eq!(sizes(&scratch), expected, "buffer {larger}");
+        }
+        // `validate` trims the thread's scratch after each call.
+        SCRATCH.with(|s| s.borrow_mut().flags = Vec::with_capacity(SCRATCH_LIMIT + 1));
+        validate(&batch_of(vec![Frame::Text { content: "hi".into() }]), &Limits::DEFAULT).unwrap();
+        assert_eq!(SCRATCH.with(|s| s.borrow().flags.capacity()), 0);
+    }
+
+    #[test]
     fn a_bad_text_update_inside_a_run_of_steps_is_reported_at_that_edit() {
         // `take_run_of_steps` also takes the UpdateText edits of a run; one that fails a check of
         // RB-2.5 … RB-2.11 must get the error and offset it gets anywhere else.
