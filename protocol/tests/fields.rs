@@ -410,3 +410,148 @@ fn a_length_prefix_cut_short_names_the_bytes_needed_and_there() {
         );
     }
 }
+
+/// Blazor shares one entry among every empty attribute value and every empty or whitespace-only
+/// text (RB-5.6): a batch where the same empty entry is used by several such fields, the first of
+/// them in each field kind, is valid, and decodes to the values written.
+#[test]
+fn one_empty_entry_shared_by_attribute_values_and_texts_is_valid() {
+    let attribute = |name: &str| Frame::Attribute {
+        name: name.into(),
+        value: Some(String::new()),
+        event_handler_id: 0,
+    };
+    for frames in [
+        vec![attribute("a"), attribute("b")],
+        vec![Frame::Text { content: String::new() }, attribute("a"), attribute("b")],
+        vec![attribute("a"), Frame::Text { content: String::new() }],
+        vec![
+            attribute("a"),
+            Frame::Text { content: " ".into() },
+            attribute("b"),
+            Frame::Text { content: " ".into() },
+        ],
+    ] {
+        let attributes = frames.iter().filter(|f| matches!(f, Frame::Attribute { .. })).count();
+        let mut all = vec![Frame::Element {
+            subtree_length: 1 + attributes as i32,
+            name: "input".into(),
+        }];
+        all.extend(frames.iter().filter(|f| matches!(f, Frame::Attribute { .. })).cloned());
+        let texts: Vec<Frame> = frames
+            .iter()
+            .filter(|f| matches!(f, Frame::Text { .. }))
+            .cloned()
+            .collect();
+        let top = 1 + texts.len();
+        all.extend(texts);
+        let batch = RenderBatch {
+            updated_components: vec![Diff {
+                component_id: 0,
+                edits: (0..top as i32)
+                    .map(|i| Edit::PrependFrame {
+                        sibling_index: i,
+                        reference_frame_index: if i == 0 { 0 } else { 1 + attributes as i32 + i - 1 },
+                    })
+                    .collect(),
+            }],
+            reference_frames: all,
+            ..Default::default()
+        };
+        let bytes = encode(&batch);
+        match brasa_protocol::render_batch::decode(&bytes) {
+            Ok(decoded) => assert_eq!(decoded, batch),
+            Err(e) => panic!("{frames:?}: {e}"),
+        }
+    }
+}
+
+/// A field whose value Blazor writes anew every time (a non-empty attribute value, a text that is
+/// not whitespace, markup, an element reference capture id) may not share the entry of an earlier
+/// field with the same value (RB-5.8): the second of two such fields pointed at the first's entry
+/// is refused at that field.
+#[test]
+fn a_value_blazor_never_shares_may_not_share_an_entry() {
+    // (what, the two frames and their parent if any, the second's frame index and field)
+    let attribute = |name: &str| Frame::Attribute {
+        name: name.into(),
+        value: Some("same".into()),
+        event_handler_id: 0,
+    };
+    let cases: Vec<(&str, Vec<Frame>, usize, usize)> = vec![
+        (
+            "attribute value",
+            vec![
+                Frame::Element {
+                    subtree_length: 3,
+                    name: "p".into(),
+                },
+                attribute("class"),
+                attribute("title"),
+            ],
+            2,
+            2,
+        ),
+        ("text", vec![Frame::Text { content: "same".into() }; 2], 1, 1),
+        (
+            "markup",
+            vec![
+                Frame::Markup {
+                    content: "<b>same</b>".into()
+                };
+                2
+            ],
+            1,
+            1,
+        ),
+        (
+            "element reference capture id",
+            vec![
+                Frame::Element {
+                    subtree_length: 3,
+                    name: "p".into(),
+                },
+                Frame::ElementReferenceCapture { id: "same".into() },
+                Frame::ElementReferenceCapture { id: "same".into() },
+            ],
+            2,
+            1,
+        ),
+    ];
+    for (what, frames, second, field) in cases {
+        let top: Vec<i32> = if frames.len() == 3 { vec![0] } else { vec![0, 1] };
+        let bytes = encode(&RenderBatch {
+            updated_components: vec![Diff {
+                component_id: 0,
+                edits: top
+                    .iter()
+                    .map(|&i| Edit::PrependFrame {
+                        sibling_index: i,
+                        reference_frame_index: i,
+                    })
+                    .collect(),
+            }],
+            reference_frames: frames,
+            ..Default::default()
+        });
+        validate(&bytes, &Limits::DEFAULT).unwrap_or_else(|e| panic!("{what}: the unchanged batch: {e}"));
+        let frames_at = trailer(&bytes)[1] + 4;
+        let first = int(&bytes, frames_at + FRAME_SIZE * (second - 1) + 4 * field);
+        let offset = frames_at + FRAME_SIZE * second + 4 * field;
+        assert!(int(&bytes, offset) > first, "{what}: written anew");
+        let error = validate(&with_field(&bytes, offset, first as i32), &Limits::DEFAULT)
+            .expect_err(&format!("{what}: shared, accepted"));
+        assert_eq!(
+            (error.kind, error.offset, error.requirement),
+            (
+                K::NonCanonicalStrings {
+                    index: first,
+                    detail: "an entry is shared by a field whose value Blazor never deduplicates",
+                },
+                offset,
+                "RB-5.8"
+            ),
+            "{what}"
+        );
+    }
+}
