@@ -555,3 +555,96 @@ fn a_value_blazor_never_shares_may_not_share_an_entry() {
         );
     }
 }
+
+/// An edit that refers to a frame of a type it may not refer to (RB-2.10) is refused at its frame
+/// index, the error naming both types as the canonical JSON form does.
+#[test]
+fn an_edit_refers_only_to_the_frame_types_it_may() {
+    let frames = [
+        Frame::Element {
+            subtree_length: 1,
+            name: "p".into(),
+        },
+        Frame::Text { content: "t".into() },
+        Frame::Attribute {
+            name: "a".into(),
+            value: Some("v".into()),
+            event_handler_id: 0,
+        },
+        Frame::Component {
+            subtree_length: 1,
+            component_id: 3,
+        },
+        Frame::Region { subtree_length: 1 },
+        Frame::ElementReferenceCapture { id: "r".into() },
+        Frame::ComponentReferenceCapture,
+        Frame::Markup { content: "<b/>".into() },
+        Frame::ComponentRenderMode,
+        Frame::NamedEvent,
+    ];
+    let edits: [(Edit, &[&str]); 4] = [
+        (
+            Edit::PrependFrame {
+                sibling_index: 0,
+                reference_frame_index: 0,
+            },
+            &["element", "text", "component", "region", "markup"],
+        ),
+        (
+            Edit::SetAttribute {
+                sibling_index: 0,
+                reference_frame_index: 0,
+            },
+            &["attribute"],
+        ),
+        (
+            Edit::UpdateText {
+                sibling_index: 0,
+                reference_frame_index: 0,
+            },
+            &["text"],
+        ),
+        (
+            Edit::UpdateMarkup {
+                sibling_index: 0,
+                reference_frame_index: 0,
+            },
+            &["markup"],
+        ),
+    ];
+    let type_name = |value: serde_json::Value| value["type"].as_str().unwrap().to_owned();
+    let mut refused = 0;
+    for (edit, allowed) in &edits {
+        let edit_name = type_name(serde_json::to_value(edit).unwrap());
+        for frame in &frames {
+            let frame_name = type_name(serde_json::to_value(frame).unwrap());
+            let bytes = encode(&RenderBatch {
+                updated_components: vec![Diff {
+                    component_id: 0,
+                    edits: vec![edit.clone()],
+                }],
+                reference_frames: vec![frame.clone()],
+                ..Default::default()
+            });
+            let result = validate(&bytes, &Limits::DEFAULT);
+            if allowed.contains(&frame_name.as_str()) {
+                if let Err(e) = result {
+                    assert_ne!(e.requirement, "RB-2.10", "{edit_name} of {frame_name}: {e}");
+                }
+                continue;
+            }
+            let error = result.expect_err(&format!("{edit_name} of {frame_name} accepted"));
+            assert_eq!(
+                (error.offset, error.requirement),
+                (8 + 8, "RB-2.10"),
+                "{edit_name} of {frame_name}"
+            );
+            let K::FrameTypeMismatch { edit, found, index } = error.kind else {
+                panic!("{edit_name} of {frame_name}: {error}")
+            };
+            assert_eq!((edit, found, index), (edit_name.as_str(), frame_name.as_str(), 0));
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 4 * 10 - 8);
+}
