@@ -668,3 +668,54 @@ fn frame_entry<'s, S: AsRef<str>>(strings: &mut StringTable<'_, 's>, frame: &'s 
     entry[12..20].copy_from_slice(&c.to_le_bytes());
     entry
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threads_scratch_keeps_buffers_up_to_the_limit_and_drops_larger_ones() {
+        // Each buffer at the largest size kept (`SCRATCH_LIMIT` bytes), then each one a little
+        // larger on its own: the scratch is then not worth keeping.
+        let at_limit = || EncodeScratch {
+            data: Vec::with_capacity(SCRATCH_LIMIT),
+            starts: Vec::with_capacity(SCRATCH_LIMIT / 4),
+            tiny: ShortMap {
+                slots: vec![(0, 0); SCRATCH_LIMIT / 16],
+                used: Vec::new(),
+            },
+            short: ShortMap {
+                slots: vec![(0, 0); SCRATCH_LIMIT / 32],
+                used: Vec::new(),
+            },
+        };
+        let scratch = at_limit();
+        assert_eq!(
+            (scratch.data.capacity(), scratch.starts.capacity() * 4),
+            (SCRATCH_LIMIT, SCRATCH_LIMIT)
+        );
+        assert!(scratch.worth_keeping());
+        for larger in 0..4 {
+            let mut scratch = at_limit();
+            match larger {
+                0 => scratch.data.reserve_exact(SCRATCH_LIMIT + 1),
+                1 => scratch.starts.reserve_exact(SCRATCH_LIMIT / 4 + 1),
+                2 => scratch.tiny.slots.push((0, 0)),
+                _ => scratch.short.slots.push((0, 0)),
+            }
+            assert!(!scratch.worth_keeping(), "buffer {larger}");
+        }
+        // `encode` (the thread's scratch) drops one that a batch left too large, and keeps one
+        // that is not.
+        let batch = RenderBatch {
+            reference_frames: vec![Frame::Text { content: "hi".into() }],
+            ..Default::default()
+        };
+        SCRATCH.with(|s| s.borrow_mut().data = Vec::with_capacity(SCRATCH_LIMIT + 1));
+        encode(&batch);
+        assert_eq!(SCRATCH.with(|s| s.borrow().data.capacity()), 0);
+        SCRATCH.with(|s| s.borrow_mut().data = Vec::with_capacity(SCRATCH_LIMIT));
+        encode(&batch);
+        assert_eq!(SCRATCH.with(|s| s.borrow().data.capacity()), SCRATCH_LIMIT);
+    }
+}
