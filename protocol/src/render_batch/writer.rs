@@ -674,6 +674,98 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_short_keys_tell_every_string_apart() {
+        // Every string of 0 to 7 bytes over three byte values (one with the top bit set, one
+        // zero), and of 8 to 15 bytes over two: no two get the same key, whatever their lengths.
+        fn all(length: usize, alphabet: &[u8], out: &mut Vec<Vec<u8>>) {
+            let mut s = vec![alphabet[0]; length];
+            loop {
+                out.push(s.clone());
+                let Some(i) = (0..length).find(|&i| s[i] != alphabet[alphabet.len() - 1]) else {
+                    return;
+                };
+                let next = alphabet.iter().position(|&b| b == s[i]).unwrap() + 1;
+                s[i] = alphabet[next];
+                s[..i].fill(alphabet[0]);
+            }
+        }
+        let mut tiny = std::collections::HashMap::new();
+        let mut strings = Vec::new();
+        for length in 0..=7 {
+            all(length, &[0x00, 0x5A, 0xFF], &mut strings);
+        }
+        for s in &strings {
+            let key = tiny_key(s).unwrap();
+            assert_ne!(key, 0, "{s:x?}");
+            if let Some(other) = tiny.insert(key, s.clone()) {
+                panic!("{s:x?} and {other:x?} share the key {key:#x}");
+            }
+            assert_eq!(short_key(s), None);
+        }
+        assert_eq!(tiny_key(&[b'a'; 8]), None);
+        let mut short = std::collections::HashMap::new();
+        strings.clear();
+        for length in 8..=15 {
+            all(length, &[0x00, 0xFF], &mut strings);
+        }
+        for s in &strings {
+            let key = short_key(s).unwrap();
+            assert_ne!(key, 0, "{s:x?}");
+            if let Some(other) = short.insert(key, s.clone()) {
+                panic!("{s:x?} and {other:x?} share the key {key:#x}");
+            }
+        }
+        assert_eq!(short_key(&[b'a'; 16]), None);
+        assert_eq!(
+            tiny.len() + short.len(),
+            (0..8).map(|n| 3usize.pow(n)).sum::<usize>() + (8..16).map(|n| 1 << n).sum::<usize>()
+        );
+    }
+
+    #[test]
+    fn deduplicated_names_that_differ_in_one_byte_stay_apart() {
+        // Element names are deduplicated (RB-5.6) through keys packed from their bytes: two names
+        // of the same length that differ in any one byte, at any position, must get two entries.
+        // Lengths 1 to 40 cover the tiny keys (up to 7 bytes), the short ones (8 to 15) and the map.
+        let mut frames = Vec::new();
+        for length in 1..=40usize {
+            let base: Vec<u8> = (0..length).map(|i| b'a' + (i % 26) as u8).collect();
+            for position in 0..length {
+                for byte in [b'Z', 0xC3] {
+                    let mut name = base.clone();
+                    name[position] = byte;
+                    if byte == 0xC3 {
+                        // A two-byte character, so that the name stays UTF-8 and its length in
+                        // bytes changes: then also one byte more than the base.
+                        name.insert(position + 1, 0xA9);
+                    }
+                    for name in [base.clone(), name] {
+                        frames.push(Frame::Element {
+                            subtree_length: 1,
+                            name: String::from_utf8(name).unwrap(),
+                        });
+                    }
+                }
+            }
+        }
+        let batch = RenderBatch {
+            updated_components: vec![crate::render_batch::Diff {
+                component_id: 0,
+                edits: (0..frames.len() as i32)
+                    .map(|i| crate::render_batch::Edit::PrependFrame {
+                        sibling_index: i,
+                        reference_frame_index: i,
+                    })
+                    .collect(),
+            }],
+            reference_frames: frames,
+            ..Default::default()
+        };
+        let decoded = crate::render_batch::decode(&encode(&batch)).unwrap();
+        assert_eq!(decoded, batch);
+    }
+
+    #[test]
     fn the_threads_scratch_keeps_buffers_up_to_the_limit_and_drops_larger_ones() {
         // Each buffer at the largest size kept (`SCRATCH_LIMIT` bytes), then each one a little
         // larger on its own: the scratch is then not worth keeping.
