@@ -2222,9 +2222,11 @@ mod tests {
     }
 
     #[test]
-    fn a_views_string_lookup_answers_none_outside_the_table() {
+    fn a_view_is_of_its_input_and_its_string_lookup_answers_none_outside_the_table() {
         let bytes = batch_of(vec![Frame::Text { content: "hi".into() }]);
         let view = validate(&bytes, &Limits::DEFAULT).unwrap();
+        // The view is of the input itself, not a copy.
+        assert!(std::ptr::eq(view.bytes(), &bytes[..]));
         assert_eq!(view.string_count(), 1);
         assert_eq!(view.string(0), Some("hi"));
         for index in [-1, -2, 1, i32::MAX, i32::MIN] {
