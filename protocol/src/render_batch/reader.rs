@@ -2285,6 +2285,9 @@ mod tests {
         SCRATCH.with(|s| s.borrow_mut().flags = Vec::with_capacity(SCRATCH_LIMIT + 1));
         validate(&batch_of(vec![Frame::Text { content: "hi".into() }]), &Limits::DEFAULT).unwrap();
         assert_eq!(SCRATCH.with(|s| s.borrow().flags.capacity()), 0);
+        // The next batch grows it again, and it is kept for the one after.
+        validate(&batch_of(vec![Frame::Text { content: "hi".into() }]), &Limits::DEFAULT).unwrap();
+        assert!(SCRATCH.with(|s| s.borrow().flags.capacity()) > 0);
     }
 
     #[test]

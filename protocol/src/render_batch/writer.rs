@@ -806,6 +806,9 @@ mod tests {
         SCRATCH.with(|s| s.borrow_mut().data = Vec::with_capacity(SCRATCH_LIMIT + 1));
         encode(&batch);
         assert_eq!(SCRATCH.with(|s| s.borrow().data.capacity()), 0);
+        // The next batch grows it again, and it is kept for the one after.
+        encode(&batch);
+        assert!(SCRATCH.with(|s| s.borrow().data.capacity()) > 0);
         SCRATCH.with(|s| s.borrow_mut().data = Vec::with_capacity(SCRATCH_LIMIT));
         encode(&batch);
         assert_eq!(SCRATCH.with(|s| s.borrow().data.capacity()), SCRATCH_LIMIT);
