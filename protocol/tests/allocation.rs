@@ -19,7 +19,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use brasa_protocol::render_batch::{self, Edit, Frame, Limits, RenderBatch, ValidateScratch};
+use brasa_protocol::render_batch::{self, Limits, RenderBatch, ValidateScratch};
+
+mod support;
+use support::string_bytes;
 
 struct Counting;
 
@@ -126,31 +129,6 @@ fn corruptions(bytes: &[u8]) -> Vec<(usize, i32, Vec<u8>)> {
         }
     }
     out
-}
-
-/// The bytes of the strings the owned form holds (each reference counted).
-fn string_bytes(batch: &RenderBatch) -> usize {
-    let edits: usize = batch
-        .updated_components
-        .iter()
-        .flat_map(|d| &d.edits)
-        .map(|e| match e {
-            Edit::RemoveAttribute { name, .. } => name.len(),
-            _ => 0,
-        })
-        .sum();
-    let frames: usize = batch
-        .reference_frames
-        .iter()
-        .map(|f| match f {
-            Frame::Element { name, .. } => name.len(),
-            Frame::Text { content } | Frame::Markup { content } => content.len(),
-            Frame::Attribute { name, value, .. } => name.len() + value.as_ref().map_or(0, String::len),
-            Frame::ElementReferenceCapture { id } => id.len(),
-            _ => 0,
-        })
-        .sum();
-    edits + frames
 }
 
 /// Checks one input; returns whether it was accepted.

@@ -9,9 +9,8 @@ use brasa_protocol::render_batch::{
     DecodeErrorKind as K, Diff, EDIT_SIZE, Edit, FRAME_SIZE, Frame, Limits, RenderBatch, TRAILER_SIZE, encode, validate,
 };
 
-fn int(bytes: &[u8], at: usize) -> usize {
-    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
-}
+mod support;
+use support::{int, trailer};
 
 /// A batch whose one diff prepends `<div>` holding `child`, or removes the attribute `title`:
 /// its bytes, where the child frame starts, and where the edit starts.
@@ -322,12 +321,6 @@ fn a_bad_disposed_id_is_found_anywhere_in_its_list() {
             }
         }
     }
-}
-
-/// The five section positions of the trailer (RB-1.3).
-fn trailer(bytes: &[u8]) -> [usize; 5] {
-    let start = bytes.len() - TRAILER_SIZE;
-    std::array::from_fn(|i| int(bytes, start + 4 * i))
 }
 
 /// A batch with nothing but the string data `data` and the string positions `starts` (relative

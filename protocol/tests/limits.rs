@@ -7,6 +7,9 @@ use brasa_protocol::render_batch::{
     DecodeErrorKind as K, Diff, EDIT_SIZE, Edit, FRAME_SIZE, Frame, Limits, RenderBatch, TRAILER_SIZE, encode, validate,
 };
 
+mod support;
+use support::{int, trailer};
+
 /// Three diffs (1, 5 and 1 edits; the second steps in twice), six frames nested three deep,
 /// eight strings (the longest 13 bytes), two disposed components, three disposed handlers.
 fn sample() -> Vec<u8> {
@@ -68,16 +71,6 @@ fn sample() -> Vec<u8> {
         disposed_component_ids: vec![7, 8],
         disposed_event_handler_ids: vec![9, 10, 11],
     })
-}
-
-fn int(bytes: &[u8], at: usize) -> usize {
-    i32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
-}
-
-/// The five section positions of the trailer (RB-1.3).
-fn trailer(bytes: &[u8]) -> [usize; 5] {
-    let start = bytes.len() - TRAILER_SIZE;
-    std::array::from_fn(|i| int(bytes, start + 4 * i))
 }
 
 /// `limits` with one of them changed.

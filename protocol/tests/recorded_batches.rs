@@ -7,8 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use brasa_protocol::render_batch::{self, DecodeErrorKind, Edit, Frame, Limits, RenderBatch};
+use brasa_protocol::render_batch::{self, DecodeErrorKind, Limits, RenderBatch};
 use libtest_mimic::{Arguments, Failed, Trial};
+
+mod support;
 
 fn reference_dir() -> PathBuf {
     std::env::var_os("BRASA_REFERENCE")
@@ -41,31 +43,8 @@ fn check(bytes: &[u8]) -> Result<(), Failed> {
     expansion_limit_is_exact(bytes, &batch)
 }
 
-/// The bytes of strings summed over every reference to them: what the owned form holds.
-fn referenced_string_bytes(batch: &RenderBatch) -> usize {
-    let edits = batch.updated_components.iter().flat_map(|d| &d.edits);
-    let in_edits: usize = edits
-        .map(|e| match e {
-            Edit::RemoveAttribute { name, .. } => name.len(),
-            _ => 0,
-        })
-        .sum();
-    let in_frames: usize = batch
-        .reference_frames
-        .iter()
-        .map(|f| match f {
-            Frame::Element { name, .. } => name.len(),
-            Frame::Attribute { name, value, .. } => name.len() + value.as_ref().map_or(0, String::len),
-            Frame::Text { content } | Frame::Markup { content } => content.len(),
-            Frame::ElementReferenceCapture { id } => id.len(),
-            _ => 0,
-        })
-        .sum();
-    in_edits + in_frames
-}
-
 fn expansion_limit_is_exact(bytes: &[u8], batch: &RenderBatch) -> Result<(), Failed> {
-    let total = referenced_string_bytes(batch);
+    let total = support::string_bytes(batch);
     let at = |max_expanded_string_bytes| Limits {
         max_expanded_string_bytes,
         ..Limits::DEFAULT
