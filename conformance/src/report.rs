@@ -70,72 +70,42 @@ impl Report {
         })
     }
 
-    /// JUnit XML: one `<testsuite>` per suite, one `<testcase>` per vector.
+    /// JUnit XML: one `<testsuite>` per suite (in run order), one `<testcase>` per vector, a
+    /// `<failure>` with the message and, as its text, the description and requirements for each
+    /// vector that failed. Written by `quick-junit`, which escapes markup and drops what XML 1.0
+    /// cannot hold (control characters; with terminal escape sequences, tabs too).
     pub fn to_junit(&self) -> String {
-        let mut suites: Vec<&str> = Vec::new();
+        use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+        let mut report = quick_junit::Report::new("brasa-conformance");
+        let mut suites: Vec<TestSuite> = Vec::new();
         for o in &self.outcomes {
-            if !suites.contains(&o.suite.as_str()) {
-                suites.push(&o.suite);
-            }
-        }
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        xml += &format!(
-            "<testsuites name=\"brasa-conformance\" tests=\"{}\" failures=\"{}\">\n",
-            self.outcomes.len(),
-            self.failed()
-        );
-        for suite in suites {
-            let cases: Vec<&Outcome> = self.outcomes.iter().filter(|o| o.suite == suite).collect();
-            let failures = cases.iter().filter(|o| !o.passed).count();
-            let time: f64 = cases.iter().map(|o| o.seconds).sum();
-            xml += &format!(
-                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" time=\"{time:.6}\">\n",
-                escape(suite),
-                cases.len()
-            );
-            for case in cases {
-                xml += &format!(
-                    "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.6}\"",
-                    escape(suite),
-                    escape(&case.id),
-                    case.seconds
-                );
-                match &case.message {
-                    Some(message) if !case.passed => {
-                        xml += &format!(
-                            ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                            escape(message),
-                            escape(&format!(
-                                "{}\nrequirements: {}",
-                                case.description,
-                                case.requirements.join(" ")
-                            ))
-                        );
-                    }
-                    _ => xml += "/>\n",
+            let status = if o.passed {
+                TestCaseStatus::success()
+            } else {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(o.message.as_deref().unwrap_or("failed"))
+                    .set_description(format!("{}\nrequirements: {}", o.description, o.requirements.join(" ")));
+                status
+            };
+            let mut case = TestCase::new(o.id.as_str(), status);
+            let time = std::time::Duration::try_from_secs_f64(o.seconds).unwrap_or_default();
+            case.set_classname(o.suite.as_str()).set_time(time);
+            let suite = match suites.iter().position(|s| s.name.as_str() == o.suite) {
+                Some(i) => &mut suites[i],
+                None => {
+                    suites.push(TestSuite::new(o.suite.as_str()));
+                    suites.last_mut().expect("just pushed")
                 }
-            }
-            xml += "  </testsuite>\n";
+            };
+            suite.add_test_case(case);
+            let total = suite.time.unwrap_or_default() + time;
+            suite.set_time(total);
         }
-        xml += "</testsuites>\n";
-        xml
+        report.add_test_suites(suites);
+        // Writing to a `Vec` cannot fail, and every string went through `XmlString`.
+        report.to_string().unwrap_or_default()
     }
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push_str(&format!("&#x{:x};", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -156,21 +126,74 @@ mod tests {
     }
 
     #[test]
-    fn junit_counts_failures_and_escapes_text() {
+    fn junit_has_a_suite_per_suite_a_case_per_vector_and_a_failure_per_failed_one() {
+        let mut other = outcome("h1", false);
+        other.suite = "hub".into();
+        other.seconds = 0.25;
         let report = Report {
-            outcomes: vec![outcome("a", true), outcome("b", false)],
+            outcomes: vec![outcome("a", true), other, outcome("b", false), outcome("c", true)],
         };
         let xml = report.to_junit();
-        assert!(
-            xml.contains("<testsuites name=\"brasa-conformance\" tests=\"2\" failures=\"1\">"),
-            "{xml}"
+        let read = quick_junit::Report::deserialize_from_str(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+        assert_eq!(read.name.as_str(), "brasa-conformance");
+        assert_eq!((read.tests, read.failures), (4, 2));
+        // The suites in the order they first ran, each with its own cases and counts.
+        let suites: Vec<(&str, usize, usize)> = read
+            .test_suites
+            .iter()
+            .map(|s| (s.name.as_str(), s.tests, s.failures))
+            .collect();
+        assert_eq!(suites, [("render-batch", 3, 1), ("hub", 1, 1)]);
+        assert_eq!(read.test_suites[1].time, Some(std::time::Duration::from_millis(250)));
+        let cases = &read.test_suites[0].test_cases;
+        let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(cases.iter().all(|c| c.classname.as_deref() == Some("render-batch")));
+        assert!(matches!(cases[0].status, quick_junit::TestCaseStatus::Success { .. }));
+        let quick_junit::TestCaseStatus::NonSuccess {
+            kind,
+            message,
+            description,
+            ..
+        } = &cases[1].status
+        else {
+            panic!("b failed: {xml}");
+        };
+        assert_eq!(*kind, quick_junit::NonSuccessKind::Failure);
+        // Markup in the message and description comes back as written.
+        assert_eq!(message.as_deref(), Some("expected <a> got \"b\""));
+        assert_eq!(
+            description.as_deref(),
+            Some("a <case> & \"quotes\"\nrequirements: RB-1.2")
         );
-        assert!(
-            xml.contains("<failure message=\"expected &lt;a&gt; got &quot;b&quot;\">"),
-            "{xml}"
-        );
-        assert!(xml.contains("a &lt;case&gt; &amp; &quot;quotes&quot;"), "{xml}");
-        assert_eq!(xml.matches("<testcase ").count(), 2);
+        assert!(xml.contains("expected &lt;a&gt;"), "{xml}");
+    }
+
+    #[test]
+    fn junit_holds_only_characters_xml_allows() {
+        // XML 1.0 has no form at all (not even `&#x1;`) for control characters other than tab
+        // and line breaks; a failure message or a vector's text may hold them (an id or a
+        // description read from a vector file, a decoded string in a message).
+        let mut bad = outcome("ctl\u{1}id", false);
+        bad.message = Some("got \u{0}\u{8}\u{b}\u{1b}[31mred\u{1b}[0m and \u{1f}".into());
+        bad.description = "tab\there\u{c}".into();
+        let xml = Report { outcomes: vec![bad] }.to_junit();
+        let allowed =
+            |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+        assert!(xml.chars().all(allowed), "{xml:?}");
+        assert!(!xml.contains("&#"), "{xml:?}");
+        let read = quick_junit::Report::deserialize_from_str(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+        let case = &read.test_suites[0].test_cases[0];
+        assert_eq!(case.name.as_str(), "ctlid");
+        let quick_junit::TestCaseStatus::NonSuccess {
+            message, description, ..
+        } = &case.status
+        else {
+            panic!("{xml}");
+        };
+        assert_eq!(message.as_deref(), Some("got red and "));
+        // (Tabs go too: quick-junit's removal of terminal escapes takes them; line breaks stay.)
+        assert_eq!(description.as_deref(), Some("tabhere\nrequirements: RB-1.2"));
     }
 
     #[test]
