@@ -93,6 +93,14 @@ fn bad_hex_and_bad_json_are_errors_not_panics() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("odd number of digits"));
     let out = brasa(&["decode", "--hex"], b"zz");
     assert_eq!(out.status.code(), Some(2));
+    // A bad digit is named with its place among the digits (whitespace not counted), whether
+    // it is the first or the second of its byte.
+    for (input, place) in [(&b"00 g0"[..], "'g' (digit 2)"), (b"00\n0000 0x", "'x' (digit 7)")] {
+        let out = brasa(&["decode", "--hex"], input);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("not a hex digit: {place}")), "{stderr}");
+    }
     let out = brasa(&["encode"], br#"{"updatedComponents": []}"#);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -212,7 +220,7 @@ fn conformance_run_fails_on_a_wrong_vector() {
 #[test]
 fn published_schemas_are_up_to_date() {
     // RB-6.1: spec/schemas/ holds what the types generate (regenerate with `brasa schema NAME`).
-    for name in ["render-batch", "vector"] {
+    for name in ["render-batch", "vector", "semantic-vector"] {
         let out = brasa(&["schema", name], b"");
         assert!(out.status.success());
         let path = root().join(format!("spec/schemas/{name}.schema.json"));
@@ -227,4 +235,33 @@ fn published_schemas_are_up_to_date() {
             path.display()
         );
     }
+}
+
+#[test]
+fn schema_prints_each_event_schema_as_published() {
+    // EV-7.1: `brasa schema events/NAME` prints spec/schemas/events/NAME.schema.json, for every
+    // name `events/list` lists, and those are all the published files.
+    let list = brasa(&["schema", "events/list"], b"");
+    assert!(list.status.success());
+    let names: Vec<String> = String::from_utf8(list.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let dir = root().join("spec/schemas/events");
+    let published = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(names.len(), published, "{names:?}");
+    for name in &names {
+        let out = brasa(&["schema", name], b"");
+        assert!(out.status.success(), "{name}");
+        let file = dir.join(format!("{}.schema.json", name.strip_prefix("events/").unwrap()));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            std::fs::read_to_string(&file).unwrap(),
+            "{name}"
+        );
+    }
+    let unknown = brasa(&["schema", "events/nothing"], b"");
+    assert_ne!(unknown.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown schema \"events/nothing\""));
 }
