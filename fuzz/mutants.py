@@ -25,14 +25,15 @@ import sys
 
 # The codec's tests: unit tests, the vectors, the recorded batches, the reader's field and limit
 # tests, the snapshots, the spec's worked example, the fuzz bodies on their corpus (which walk
-# every accepted view), and the command line's tests (the published JSON Schemas, RB-6.1). Not the
+# every accepted view), and the command line's tests (the published JSON Schemas, RB-6.1); and the
+# conformance runner's: its judging of wrong vectors and its semantic vectors' schema. Not the
 # proptest properties, the allocation counter or the Node peers: slow in a debug build, and not
 # where the codec's checks are tested.
 TESTS = [
     "cargo", "test", "-q", "-p", "brasa-protocol", "-p", "brasa-conformance", "-p", "brasa-fuzz",
     "-p", "brasa", "--lib", "--test", "vectors", "--test", "recorded_batches", "--test", "limits",
     "--test", "fields", "--test", "snapshots", "--test", "spec_example", "--test", "corpus",
-    "--test", "cli",
+    "--test", "cli", "--test", "runner_judges", "--test", "semantics_vectors_up_to_date",
 ]
 
 
