@@ -12,9 +12,15 @@ fn changed(loaded: &Loaded, change: impl FnOnce(&mut Value)) -> Loaded {
     let mut file: Value = serde_json::from_str(&loaded.text).unwrap();
     change(&mut file);
     let text = serde_json::to_string_pretty(&file).unwrap();
+    // A semantic vector's file has its own shape; the runner's record holds its header.
+    let vector = if file.get("batches").is_some() {
+        brasa_conformance::semantics::header(&text)
+    } else {
+        serde_json::from_str(&text)
+    };
     Loaded {
         path: loaded.path.clone(),
-        vector: serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", loaded.vector.id)),
+        vector: vector.unwrap_or_else(|e| panic!("{}: {e}", loaded.vector.id)),
         text,
     }
 }
@@ -192,4 +198,101 @@ fn an_odd_or_bad_hex_input_is_the_vectors_error() {
     must_fail("render-batch", &odd, "odd hex", &["odd number of digits (3)"]);
     let bad = changed(loaded, |f| f["hex"] = json!("00zz"));
     must_fail("render-batch", &bad, "a bad hex digit", &["bad hex at digit 2"]);
+}
+
+#[test]
+fn semantic_vectors_fail_when_any_part_of_their_expectation_is_wrong() {
+    let vectors = suite("semantics");
+    let (mut applies, mut fails, mut siblings) = (0, 0, 0);
+    for loaded in &vectors {
+        run_vector("semantics", loaded).unwrap_or_else(|e| panic!("{}: {e}", loaded.vector.id));
+        let file: Value = serde_json::from_str(&loaded.text).unwrap();
+        let expect = &file["expect"];
+        if let Some(html) = expect["html"].as_array() {
+            let last = html.len() - 1;
+            // The document after the last batch, a handler more after the first, a batch's
+            // expectations missing.
+            let other_html = changed(loaded, |f| {
+                let text = format!("{}<p></p>", f["expect"]["html"][last].as_str().unwrap());
+                f["expect"]["html"][last] = json!(text);
+            });
+            must_fail(
+                "semantics",
+                &other_html,
+                "another document",
+                &[&format!("after batch {last}")],
+            );
+            let more_handlers = changed(loaded, |f| {
+                let handler = json!({"eventHandlerId": "999999", "event": "click", "path": [0]});
+                f["expect"]["handlers"][0].as_array_mut().unwrap().push(handler);
+            });
+            must_fail(
+                "semantics",
+                &more_handlers,
+                "a handler more",
+                &["after batch 0", "handlers"],
+            );
+            let fewer_html = changed(loaded, |f| {
+                f["expect"]["html"].as_array_mut().unwrap().pop();
+            });
+            must_fail("semantics", &fewer_html, "an html entry fewer", &["html"]);
+            let fewer_handlers = changed(loaded, |f| {
+                f["expect"]["handlers"].as_array_mut().unwrap().pop();
+            });
+            must_fail(
+                "semantics",
+                &fewer_handlers,
+                "a handler entry fewer",
+                &["handler entries"],
+            );
+            applies += 1;
+        } else {
+            let batch = expect["batch"].as_u64().unwrap();
+            let (error, requirement) = (
+                expect["error"].as_str().unwrap(),
+                expect["requirement"].as_str().unwrap(),
+            );
+            // An error kind the runner does not know, and a known one that enforces the same
+            // requirement but is not the error the batch gets.
+            let unknown = changed(loaded, |f| f["expect"]["error"] = json!("edit/some_other_error"));
+            must_fail(
+                "semantics",
+                &unknown,
+                "an unknown error kind",
+                &["edit/some_other_error"],
+            );
+            let sibling = brasa_conformance::semantics::ERROR_KINDS
+                .iter()
+                .find(|(name, rules)| *name != error && rules.contains(&requirement));
+            if let Some((other, _)) = sibling {
+                let other_kind = changed(loaded, |f| f["expect"]["error"] = json!(other));
+                must_fail("semantics", &other_kind, "another error kind", &[other, error]);
+                siblings += 1;
+            }
+            let other_batch = changed(loaded, |f| f["expect"]["batch"] = json!(batch + 1));
+            must_fail("semantics", &other_batch, "a later batch", &[]);
+            if batch > 0 {
+                let earlier = changed(loaded, |f| f["expect"]["batch"] = json!(batch - 1));
+                must_fail(
+                    "semantics",
+                    &earlier,
+                    "an earlier batch",
+                    &[&format!("batch {}", batch - 1)],
+                );
+            }
+            let unlisted = changed(loaded, |f| f["requirements"] = json!(["RB-1.2"]));
+            must_fail(
+                "semantics",
+                &unlisted,
+                "its requirement unlisted",
+                &["not among the vector's requirements"],
+            );
+            fails += 1;
+        }
+    }
+    assert!(applies >= 10 && fails >= 10, "{applies} that apply, {fails} that fail");
+    assert!(
+        siblings >= 5,
+        "{siblings} failing vectors with another error kind for their requirement"
+    );
 }
