@@ -315,3 +315,42 @@ fn referenced_string_bytes_when_every_slot_holds_a_string_of_one_length() {
         trailer(&bytes)[1] + 4 + 8 * FRAME_SIZE + 8,
     );
 }
+
+#[test]
+fn the_defaults_are_the_specs() {
+    // RB-1.5's table of defaults (spec/render-batch.md) is what `Limits::DEFAULT` holds: a
+    // default changed on one side only (a string limit of 17 KiB would refuse a large markup
+    // block that ASP.NET Core writes) fails here.
+    let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/render-batch.md")).unwrap();
+    let table: Vec<(String, usize)> = spec
+        .split("**[RB-1.5]**")
+        .nth(1)
+        .expect("RB-1.5 in the spec")
+        .lines()
+        .skip_while(|line| !line.starts_with("| Limit |"))
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let number = cells[3].split(' ').next().unwrap().replace(',', "");
+            (
+                cells[1].to_owned(),
+                number.parse().unwrap_or_else(|e| panic!("{line}: {e}")),
+            )
+        })
+        .collect();
+    let d = Limits::DEFAULT;
+    let expected = [
+        ("batch bytes", d.max_batch_bytes),
+        ("diffs", d.max_diffs),
+        ("edits per diff", d.max_edits_per_diff),
+        ("reference frames", d.max_reference_frames),
+        ("strings", d.max_strings),
+        ("string bytes", d.max_string_bytes),
+        ("referenced string bytes", d.max_expanded_string_bytes),
+        ("nesting depth", d.max_depth),
+    ];
+    let expected: Vec<(String, usize)> = expected.iter().map(|(n, v)| (n.to_string(), *v)).collect();
+    assert_eq!(table, expected);
+    assert_eq!(Limits::default(), Limits::DEFAULT);
+}
