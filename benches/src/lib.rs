@@ -199,6 +199,52 @@ mod tests {
     use brasa_protocol::render_batch::decode;
 
     #[test]
+    fn aspnetcore_writer_times_are_the_recorded_ones() {
+        // The figures printed beside ours are performance-anchors.md's, transcribed: the same
+        // byte counts and times, and each byte count is the recording's size.
+        let anchors = std::fs::read_to_string(super::reference_dir().join("performance-anchors.md")).unwrap();
+        let line = anchors
+            .lines()
+            .find(|l| l.starts_with("| RenderBatchWriter on those batches"))
+            .expect("the RenderBatchWriter row of performance-anchors.md");
+        let cell = line.split('|').nth(2).unwrap();
+        let mut recorded: Vec<(usize, f64)> = cell
+            .split("; ")
+            .map(|entry| {
+                let (head, tail) = entry.split_once(" in ").unwrap();
+                let count = head.split(": ").nth(1).unwrap().split(['-', ' ']).next().unwrap();
+                let mut time = tail.split_whitespace();
+                let value: f64 = time.next().unwrap().parse().unwrap();
+                let unit = match time.next().unwrap() {
+                    "ms" => 1e-3,
+                    "µs" => 1e-6,
+                    other => panic!("unit {other} in {entry}"),
+                };
+                (count.replace(',', "").parse().unwrap(), value * unit)
+            })
+            .collect();
+        let mut ours: Vec<(usize, f64)> = super::ASPNETCORE_WRITER.iter().map(|&(_, _, b, s)| (b, s)).collect();
+        recorded.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        ours.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(ours.len(), recorded.len());
+        for ((bytes, seconds), (anchor_bytes, anchor_seconds)) in ours.iter().zip(&recorded) {
+            assert_eq!(bytes, anchor_bytes);
+            assert!(
+                (seconds / anchor_seconds - 1.0).abs() < 1e-9,
+                "{bytes}: {seconds} against {anchor_seconds}"
+            );
+        }
+        let inputs = super::inputs();
+        for &(name, _, bytes, _) in super::ASPNETCORE_WRITER {
+            let input = inputs
+                .iter()
+                .find(|i| i.name == name)
+                .unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(input.bytes.len(), bytes, "{name}");
+        }
+    }
+
+    #[test]
     fn synthetic_batches_are_valid_and_round_trip() {
         for (name, batch) in super::synthetic() {
             let bytes = super::encode(&batch);
