@@ -296,3 +296,91 @@ fn semantic_vectors_fail_when_any_part_of_their_expectation_is_wrong() {
         "{siblings} failing vectors with another error kind for their requirement"
     );
 }
+
+/// Every JSON value inside `value`, as a path of keys and indexes.
+fn paths(value: &Value, path: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+    out.push(path.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                path.push(json!(key));
+                paths(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                path.push(json!(i));
+                paths(child, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn at<'v>(value: &'v mut Value, path: &[Value]) -> &'v mut Value {
+    path.iter().fold(value, |v, step| match step {
+        Value::String(key) => &mut v[key.as_str()],
+        step => &mut v[step.as_u64().unwrap() as usize],
+    })
+}
+
+#[test]
+fn a_malformed_vector_file_is_an_error_never_a_panic() {
+    // Vector files come from other people too: every value of every shipped vector (the first
+    // few of each suite and kind, to keep the run short) replaced by values of other types and
+    // extreme numbers must give a load error or a failing vector, never a panic.
+    let replacements = [
+        json!(null),
+        json!(-1),
+        json!(u64::MAX),
+        json!(1e300),
+        json!(""),
+        json!("0g"),
+        json!([]),
+        json!({}),
+        json!(true),
+    ];
+    let mut runs = 0;
+    for name in ["render-batch", "hub", "semantics"] {
+        let vectors = suite(name);
+        let chosen = vectors
+            .iter()
+            .filter(|l| is_valid(l))
+            .take(8)
+            .chain(vectors.iter().filter(|l| !is_valid(l)).take(8));
+        for loaded in chosen {
+            let file: Value = serde_json::from_str(&loaded.text).unwrap();
+            let mut all = Vec::new();
+            paths(&file, &mut Vec::new(), &mut all);
+            // A vector of a large batch has thousands of values: every one of its first 300.
+            for path in all.iter().filter(|p| !p.is_empty()).take(300) {
+                for replacement in &replacements {
+                    let mut broken = file.clone();
+                    *at(&mut broken, path) = replacement.clone();
+                    let text = serde_json::to_string(&broken).unwrap();
+                    let outcome = std::panic::catch_unwind(|| {
+                        let dir = std::env::temp_dir();
+                        let parsed = if name == "semantics" {
+                            brasa_conformance::semantics::header(&text)
+                        } else {
+                            serde_json::from_str(&text)
+                        };
+                        if let Ok(vector) = parsed {
+                            let loaded = Loaded {
+                                path: dir.join("broken.json"),
+                                vector,
+                                text: text.clone(),
+                            };
+                            let _ = run_vector(name, &loaded);
+                        }
+                    });
+                    assert!(outcome.is_ok(), "{}: {path:?} = {replacement} panics", loaded.vector.id);
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert!(runs > 1000, "{runs} runs");
+}
