@@ -7,18 +7,11 @@
 //! Times are criterion's median estimates.
 
 use brasa_benches::ASPNETCORE_WRITER;
-use brasa_benches::report::{Group, criterion_dir, load_groups, time};
+use brasa_benches::report::{Group, criterion_dir, load_groups, targets, time};
 
 fn ratio(x: Option<f64>) -> String {
     x.map_or("–".into(), brasa_benches::report::ratio)
 }
-
-/// Validating must take at most this many times a memcpy of the same bytes.
-const VALIDATE_OVER_MEMCPY: f64 = 8.0;
-/// Encoding must be at least this many times faster than serde_json encoding the same batch.
-const JSON_OVER_ENCODE: f64 = 10.0;
-/// Encoding must be at least this many times faster than ASP.NET Core's `RenderBatchWriter`.
-const ASPNETCORE_OVER_ENCODE: f64 = 5.0;
 
 fn main() {
     let dir = criterion_dir();
@@ -33,10 +26,8 @@ fn main() {
 
     let t = |g: &Group, f: &str| g.times.get(f).copied();
     let div = |a: Option<f64>, b: Option<f64>| Some(a? / b?);
-    // The reader and the writer with working memory passed by the caller (`validate_with`,
-    // `encode_with`, as a host handling batch after batch), or by the thread (`validate`,
-    // `encode_into`) where the run has no such measurement.
-    let validate = |g: &Group| t(g, "validate_with").or(t(g, "validate"));
+    // The writer with working memory passed by the caller (`encode_with`, as a host handling
+    // batch after batch), or by the thread (`encode`) where the run has no such measurement.
     let encode = |g: &Group| t(g, "encode_with").or(t(g, "encode"));
 
     println!("Ratios to same-run baselines (median times; lower is better for the first two, higher for the rest):\n");
@@ -94,60 +85,7 @@ fn main() {
     }
 
     println!("\nTargets (DESIGN.md), with `validate_with` and `encode_with`:\n");
-    let verdict = |what: &str, results: Vec<(String, f64)>, holds: &dyn Fn(f64) -> bool| {
-        let missed: Vec<String> = results
-            .iter()
-            .filter(|(_, r)| !holds(*r))
-            .map(|(n, r)| format!("{n} ({})", ratio(Some(*r))))
-            .collect();
-        let (worst, best) = results
-            .iter()
-            .map(|(_, r)| *r)
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| (lo.min(r), hi.max(r)));
-        if results.is_empty() {
-            println!("- {what}: no data");
-        } else if missed.is_empty() {
-            println!(
-                "- {what}: **holds** on all {} batches (range {}–{})",
-                results.len(),
-                ratio(Some(worst)),
-                ratio(Some(best))
-            );
-        } else {
-            println!(
-                "- {what}: **missed** on {} of {}: {}",
-                missed.len(),
-                results.len(),
-                missed.join(", ")
-            );
-        }
-    };
-    let collect = |f: &dyn Fn(&Group) -> Option<f64>| -> Vec<(String, f64)> {
-        groups.iter().filter_map(|(n, g)| Some((n.clone(), f(g)?))).collect()
-    };
-    verdict(
-        &format!("validate within {VALIDATE_OVER_MEMCPY}× memcpy"),
-        collect(&|g| div(validate(g), t(g, "memcpy"))),
-        &|r| r <= VALIDATE_OVER_MEMCPY,
-    );
-    verdict(
-        &format!("encode at least {JSON_OVER_ENCODE}× faster than serde_json encode"),
-        collect(&|g| div(t(g, "serde_json_encode"), encode(g))),
-        &|r| r >= JSON_OVER_ENCODE,
-    );
-    let aspnet = |name: &str| {
-        ASPNETCORE_WRITER
-            .iter()
-            .find(|(n, ..)| *n == name)
-            .map(|&(_, _, _, s)| s * 1e9)
-    };
-    let aspnet_results: Vec<(String, f64)> = groups
-        .iter()
-        .filter_map(|(n, g)| Some((n.clone(), aspnet(n)? / encode(g)?)))
-        .collect();
-    verdict(
-        &format!("encode at least {ASPNETCORE_OVER_ENCODE}× faster than RenderBatchWriter's recorded time"),
-        aspnet_results,
-        &|r| r >= ASPNETCORE_OVER_ENCODE,
-    );
+    for line in targets(&groups) {
+        println!("{line}");
+    }
 }
