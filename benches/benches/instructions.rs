@@ -8,6 +8,8 @@
 //! and the output already have their capacity, as for a host or client on its second batch.
 //!
 //! * `memcpy`: copy the batch's bytes into a buffer of their size (the floor for validate).
+//! * `floor`: `brasa_benches::floor::structural_floor`, only the checks issue 9 lists for the
+//!   validating reader.
 //! * `validate_with`: the validating reader with a `ValidateScratch` used before.
 //! * `encode_with`: the owned batch into a cleared buffer with an `EncodeScratch` used before.
 //! * `serde_json_encode`: the same batch as its canonical JSON, into a cleared buffer with room.
@@ -21,6 +23,7 @@
 
 use std::hint::black_box;
 
+use brasa_benches::floor::structural_floor;
 use brasa_benches::input;
 use brasa_benches::jsfb::{before, operations};
 use brasa_protocol::render_batch::{
@@ -35,6 +38,8 @@ use gungraun::{library_benchmark, library_benchmark_group, main};
 struct Fixture {
     bytes: Vec<u8>,
     copy: Vec<u8>,
+    /// What `floor` says of the bytes.
+    floor: Result<(), usize>,
     batch: RenderBatch,
     validate: ValidateScratch,
     encode: EncodeScratch,
@@ -52,8 +57,10 @@ fn fixture(name: &str) -> Box<Fixture> {
     encode_with(&batch, &mut out, &mut encode).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(out, bytes, "{name}: encode_with");
     let json = serde_json::to_vec(&batch).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(structural_floor(&bytes), Ok(()), "{name}: floor");
     Box::new(Fixture {
         copy: vec![0u8; bytes.len()],
+        floor: Ok(()),
         bytes,
         batch,
         validate,
@@ -95,6 +102,10 @@ on_every_input! {
     fn memcpy(f) {
         f.copy.copy_from_slice(black_box(&f.bytes));
         black_box(&mut f.copy);
+    }
+
+    fn floor(f) {
+        f.floor = structural_floor(black_box(&f.bytes));
     }
 
     fn validate(f) {
@@ -156,7 +167,7 @@ fn render(mut f: Box<RenderFixture>) -> (Box<RenderFixture>, Batch) {
     (f, batch)
 }
 
-library_benchmark_group!(name = codec; benchmarks = none, memcpy, validate, encode, serde_json_encode);
+library_benchmark_group!(name = codec; benchmarks = none, memcpy, floor, validate, encode, serde_json_encode);
 library_benchmark_group!(name = renderer; benchmarks = render);
 
 main!(library_benchmark_groups = codec, renderer);

@@ -3,7 +3,10 @@
 //! One criterion group per input (every `shared/reference/batches-jsfb/*.bin`, then the
 //! synthetic batches of `brasa_benches::synthetic`), throughput in bytes of the binary batch:
 //!
-//! * `memcpy`: copy the batch's bytes into a preallocated buffer (the floor).
+//! * `memcpy`: copy the batch's bytes into a preallocated buffer (the baseline of the validate
+//!   target).
+//! * `floor`: `brasa_benches::floor::structural_floor`, only the checks issue 9 lists for the
+//!   validating reader (no strict rules, no error detail): what those checks alone cost.
 //! * `validate`: the zero-copy validating reader (`validate`, working memory kept by the thread).
 //! * `validate_with`: the same with working memory passed by the caller (`validate_with` and one
 //!   `ValidateScratch` for every iteration, as a client validating batch after batch).
@@ -20,6 +23,7 @@
 
 use std::hint::black_box;
 
+use brasa_benches::floor::structural_floor;
 use brasa_benches::inputs;
 use brasa_protocol::render_batch::{
     EncodeScratch, Limits, RenderBatch, ValidateScratch, decode, encode_into, encode_with, validate, validate_with,
@@ -69,6 +73,8 @@ fn render_batch(c: &mut Criterion) {
                 black_box(&mut copy);
             })
         });
+        assert_eq!(structural_floor(&bytes), Ok(()), "{}: floor", input.name);
+        group.bench_function("floor", |b| b.iter(|| structural_floor(black_box(&bytes))));
         group.bench_function("validate", |b| {
             b.iter(|| validate(black_box(&bytes), &Limits::DEFAULT).unwrap())
         });

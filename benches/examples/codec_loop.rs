@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Arguments: the input's name (as the criterion groups: `jsfb-03-select-row`,
-//! `synthetic-counter`, …), the operation (`none`, `memcpy`, `validate`, `validate_with`,
+//! `synthetic-counter`, …), the operation (`none`, `memcpy`, `floor`, `validate`, `validate_with`,
 //! `encode`, `encode_with`, `json`) and the number of iterations. Loading the inputs is part of
 //! every run: subtract the time of `none` (same input) before dividing by the iterations.
 
@@ -42,6 +42,9 @@ fn main() {
             "memcpy" => {
                 copy.copy_from_slice(black_box(&bytes));
                 black_box(&mut copy);
+            }
+            "floor" => {
+                black_box(brasa_benches::floor::structural_floor(black_box(&bytes)).is_ok());
             }
             "validate" => {
                 black_box(validate(black_box(&bytes), &Limits::DEFAULT).expect("valid"));

@@ -55,10 +55,10 @@ fn main() {
     println!("Instructions per call (callgrind), less the harness's own {harness}:");
     println!();
     println!(
-        "| batch | bytes | memcpy | validate_with | validate_with / memcpy | encode_with | serde_json encode | \
-         serde_json encode / encode_with |"
+        "| batch | bytes | memcpy | floor | validate_with | validate_with / memcpy | validate_with / floor | \
+         encode_with | serde_json encode | serde_json encode / encode_with |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for input in inputs() {
         let Some(c) = counts.get(&input.name) else { continue };
         let get = |f: &str| c.get(f).map(|&n| n.saturating_sub(harness));
@@ -67,15 +67,22 @@ fn main() {
             (Some(a), Some(b)) if b > 0 => ratio(a as f64 / b as f64),
             _ => "–".to_owned(),
         };
-        let (memcpy, validate, encode, json) =
-            (get("memcpy"), get("validate"), get("encode"), get("serde_json_encode"));
+        let (memcpy, floor, validate, encode, json) = (
+            get("memcpy"),
+            get("floor"),
+            get("validate"),
+            get("encode"),
+            get("serde_json_encode"),
+        );
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             input.name,
             input.bytes.len(),
             cell(memcpy),
+            cell(floor),
             cell(validate),
             div(validate, memcpy),
+            div(validate, floor),
             cell(encode),
             cell(json),
             div(json, encode)
