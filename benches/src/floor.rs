@@ -271,4 +271,34 @@ mod tests {
             }
         }
     }
+
+    /// By hand, on the fuzzers' corpora where they are (they are not in the repository):
+    /// `cargo test --release -p brasa-benches floor -- --ignored`. The same agreement on every
+    /// input the reader and round-trip fuzzers kept, and on each with every 13th byte inverted
+    /// in turn.
+    #[test]
+    #[ignore = "needs fuzz/corpus, which is local to a fuzzing machine"]
+    fn the_floor_agrees_with_the_reader_on_the_fuzz_corpora() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
+        let mut inputs = 0;
+        for target in ["reader", "round_trip"] {
+            let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                agrees(&bytes, &path.display());
+                let mut changed = bytes.clone();
+                for at in (0..bytes.len()).step_by(13) {
+                    changed[at] ^= 0xFF;
+                    agrees(&changed, &format!("{} with byte {at} inverted", path.display()));
+                    changed[at] ^= 0xFF;
+                }
+                inputs += 1;
+            }
+        }
+        assert!(inputs > 0, "no corpus under {}", root.display());
+        eprintln!("{inputs} corpus inputs");
+    }
 }
