@@ -9,11 +9,13 @@
 //! and `floor / memcpy` how far the 8× target is from the listed checks alone. It is
 //! not a reader to use: it names no error, only the offset of the first failed check.
 //!
-//! Checked: the trailer's five positions; each count's sign and size against the bytes left;
-//! the sections back to back; every diff position; every edit and frame type code; every frame
-//! slot and string index in range (-1 only where null is allowed); the string positions in
-//! order; the length prefixes (7-bit, at most 5 bytes, not over-long) inside the string data;
-//! UTF-8 (one ASCII test of all the string data, then per string only when it is not ASCII).
+//! Checked: the trailer's five positions (RB-1.3); each count's sign and size against the bytes
+//! left (RB-1.4); the sections back to back (RB-1.2); every diff position (RB-2.2); every edit
+//! and frame type code (RB-2.4, RB-3.2); every frame slot (RB-2.5) and string index (RB-5.5) in
+//! range, -1 only where null is allowed (RB-3.8); the string positions in order (RB-5.4); the
+//! length prefixes (7-bit, at most 5 bytes, not over-long) inside the string data (RB-5.1,
+//! RB-5.2); UTF-8 (RB-5.3: one ASCII test of all the string data, then per string only when it
+//! is not ASCII).
 
 #[inline(always)]
 fn i32_at(b: &[u8], p: usize) -> i32 {
