@@ -8,7 +8,7 @@
 //! and the output already have their capacity, as for a host or client on its second batch.
 //!
 //! * `memcpy`: copy the batch's bytes into a buffer of their size (the floor for validate).
-//! * `floor`: `brasa_benches::floor::structural_floor`, only the checks issue 9 lists for the
+//! * `floor`: `brasa_fuzz::floor::structural_floor`, only the checks issue 9 lists for the
 //!   validating reader.
 //! * `validate_with`: the validating reader with a `ValidateScratch` used before.
 //! * `encode_with`: the owned batch into a cleared buffer with an `EncodeScratch` used before.
@@ -23,9 +23,9 @@
 
 use std::hint::black_box;
 
-use brasa_benches::floor::structural_floor;
 use brasa_benches::input;
 use brasa_benches::jsfb::{before, operations};
+use brasa_fuzz::floor::structural_floor;
 use brasa_protocol::render_batch::{
     EncodeScratch, Limits, RenderBatch, ValidateScratch, decode, encode_with, validate_with,
 };

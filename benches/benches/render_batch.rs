@@ -5,7 +5,7 @@
 //!
 //! * `memcpy`: copy the batch's bytes into a preallocated buffer (the baseline of the validate
 //!   target).
-//! * `floor`: `brasa_benches::floor::structural_floor`, only the checks issue 9 lists for the
+//! * `floor`: `brasa_fuzz::floor::structural_floor`, only the checks issue 9 lists for the
 //!   validating reader (no strict rules, no error detail): what those checks alone cost.
 //! * `validate`: the zero-copy validating reader (`validate`, working memory kept by the thread).
 //! * `validate_with`: the same with working memory passed by the caller (`validate_with` and one
@@ -23,8 +23,8 @@
 
 use std::hint::black_box;
 
-use brasa_benches::floor::structural_floor;
 use brasa_benches::inputs;
+use brasa_fuzz::floor::structural_floor;
 use brasa_protocol::render_batch::{
     EncodeScratch, Limits, RenderBatch, ValidateScratch, decode, encode_into, encode_with, validate, validate_with,
 };

@@ -44,7 +44,7 @@ fn main() {
                 black_box(&mut copy);
             }
             "floor" => {
-                black_box(brasa_benches::floor::structural_floor(black_box(&bytes)).is_ok());
+                black_box(brasa_fuzz::floor::structural_floor(black_box(&bytes)).is_ok());
             }
             "validate" => {
                 black_box(validate(black_box(&bytes), &Limits::DEFAULT).expect("valid"));

@@ -5,7 +5,6 @@
 //! (`load`), the client of the capacity benchmarks.
 #![forbid(unsafe_code)]
 
-pub mod floor;
 pub mod jsfb;
 pub mod load;
 pub mod report;

@@ -5,8 +5,10 @@
 //! deterministic mutations of both under a plain stable `cargo test`.
 //!
 //! * [`reader`]: any bytes through the validating reader, with default and with small limits;
-//!   whatever it accepts is walked item by item and must read back consistently. Never panics
-//!   unless the reader is wrong.
+//!   whatever it accepts is walked item by item and must read back consistently, and it must
+//!   agree with [`floor::structural_floor`], an independent reader of the structural checks
+//!   alone (what the strict reader accepts passes them; what they pass and it rejects breaks a
+//!   stricter rule). Never panics unless the reader is wrong.
 //! * [`round_trip`]: whatever the reader accepts must re-encode to exactly the same bytes
 //!   (RB-5.6, RB-5.7) and survive the canonical JSON form (RB-6.1, RB-6.3). Panics otherwise:
 //!   that is the oracle.
@@ -16,6 +18,7 @@
 //!   explains.
 #![forbid(unsafe_code)]
 
+pub mod floor;
 pub mod hub;
 
 use arbitrary::{Arbitrary, Unstructured};
@@ -43,6 +46,9 @@ pub const SMALL_LIMITS: Limits = Limits {
 /// looser ones accept as the same batch). Panics only on a reader bug.
 pub fn reader(data: &[u8]) {
     let default = validate_and_walk(data, &Limits::DEFAULT);
+    if let Err(disagreement) = floor::agrees(data, default.as_ref().map(|_| ())) {
+        panic!("{disagreement}");
+    }
     let small = validate_and_walk(data, &SMALL_LIMITS);
     let unlimited = validate_and_walk(data, &Limits::UNLIMITED);
     if let Ok(small) = &small {

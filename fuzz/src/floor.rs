@@ -4,10 +4,12 @@
 //! `validate_with` also enforces (tree shape, attribute placement, which frames edits refer to,
 //! unused fields, the replay of Blazor's string assignment) nor its typed errors.
 //!
-//! The render-batch bench measures it beside `memcpy` and `validate_with` in the same run
-//! (`floor`), so that `validate_with / floor` says what the strict rules and the errors cost,
-//! and `floor / memcpy` how far the 8× target is from the listed checks alone. It is
-//! not a reader to use: it names no error, only the offset of the first failed check.
+//! The render-batch benches (`benches/`) measure it beside `memcpy` and `validate_with` in the
+//! same run (`floor`), so that `validate_with / floor` says what the strict rules and the errors
+//! cost, and `floor / memcpy` how far the 8× target is from the listed checks alone. And
+//! as a second, independent reader of those checks it is an oracle of the [`reader`](crate::reader)
+//! fuzz target ([`agrees`]). It is not a reader to use: it names no error, only the offset of
+//! the first failed check.
 //!
 //! Checked: the trailer's five positions (RB-1.3); each count's sign and size against the bytes
 //! left (RB-1.4); the sections back to back (RB-1.2); every diff position (RB-2.2); every edit
@@ -16,6 +18,8 @@
 //! length prefixes (7-bit, at most 5 bytes, not over-long) inside the string data (RB-5.1,
 //! RB-5.2); UTF-8 (RB-5.3: one ASCII test of all the string data, then per string only when it
 //! is not ASCII).
+
+use brasa_protocol::render_batch::DecodeError;
 
 #[inline(always)]
 fn i32_at(b: &[u8], p: usize) -> i32 {
@@ -155,32 +159,67 @@ pub fn structural_floor(b: &[u8]) -> Result<(), usize> {
     Ok(())
 }
 
+/// The error kinds of the rules beyond the list, which the floor does not check (limits
+/// are the reader's configuration, not a check of the format).
+pub const BEYOND_THE_LIST: &[&str] = &[
+    "limit_exceeded",
+    "unused_field_set",
+    "negative_value",
+    "zero_event_handler_id",
+    "handler_with_value",
+    "frame_type_mismatch",
+    "frame_referenced_twice",
+    "nested_frame_reference",
+    "unreferenced_frame",
+    "misplaced_attribute",
+    "unbalanced_step",
+    "malformed_permutation_list",
+    "subtree_out_of_bounds",
+    "non_canonical_strings",
+];
+
+/// The floor against the strict reader's answer on the same bytes (`strict`: `validate` at the
+/// default limits): whatever the strict reader accepts, the floor accepts; whatever the floor
+/// accepts and the strict reader refuses, it refuses for a rule beyond the list. Says how they
+/// disagree, if they do.
+pub fn agrees(bytes: &[u8], strict: Result<(), &DecodeError>) -> Result<(), String> {
+    match (strict, structural_floor(bytes)) {
+        (Ok(()), Err(offset)) => Err(format!(
+            "the strict reader accepts a batch the floor refuses at byte {offset}"
+        )),
+        (Err(e), Ok(())) if !BEYOND_THE_LIST.contains(&e.kind.name()) => Err(format!(
+            "the floor accepts a batch the strict reader refuses with {}, a listed check ({e})",
+            e.kind.name()
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
     use brasa_protocol::render_batch::{Limits, validate_with};
 
-    use super::structural_floor;
+    use super::{agrees, structural_floor};
 
-    /// The error kinds of the rules beyond the list, which the floor does not check
-    /// (limits are the reader's configuration, not a check of the format).
-    const BEYOND_THE_LIST: &[&str] = &[
-        "limit_exceeded",
-        "unused_field_set",
-        "negative_value",
-        "zero_event_handler_id",
-        "handler_with_value",
-        "frame_type_mismatch",
-        "frame_referenced_twice",
-        "nested_frame_reference",
-        "unreferenced_frame",
-        "misplaced_attribute",
-        "unbalanced_step",
-        "malformed_permutation_list",
-        "subtree_out_of_bounds",
-        "non_canonical_strings",
-    ];
+    /// The batches ASP.NET Core 10 wrote for the js-framework-benchmark operations
+    /// (`shared/reference/batches-jsfb`, or `BRASA_REFERENCE`): (file name, bytes).
+    fn recorded() -> Vec<(String, Vec<u8>)> {
+        let dir = std::env::var_os("BRASA_REFERENCE")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"))
+            .join("batches-jsfb");
+        let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "bin"))
+            .map(|path| (path.display().to_string(), std::fs::read(&path).unwrap()))
+            .collect();
+        assert_eq!(out.len(), 11, "{}", dir.display());
+        out.sort();
+        out
+    }
 
     /// Every shipped render-batch vector of `kind` (`valid` or `invalid`): (file name, bytes).
     fn vectors(kind: &str) -> Vec<(String, Vec<u8>)> {
@@ -191,11 +230,7 @@ mod tests {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             let vector: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-            let hex = vector["hex"].as_str().unwrap();
-            let bytes = (0..hex.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-                .collect();
+            let bytes = crate::from_hex(vector["hex"].as_str().unwrap()).unwrap();
             out.push((path.file_name().unwrap().to_string_lossy().into_owned(), bytes));
         }
         assert!(out.len() >= 40, "{}", dir.display());
@@ -203,26 +238,18 @@ mod tests {
         out
     }
 
-    /// The floor against the strict reader on one input: whatever the strict reader accepts, the
-    /// floor accepts; whatever the floor accepts and the strict reader refuses, it refuses for a
-    /// rule beyond the list. (`what` names the input in a failure.)
-    fn agrees(bytes: &[u8], what: &dyn std::fmt::Display) {
-        let floor = structural_floor(bytes);
-        match validate_with(bytes, &Limits::DEFAULT, &mut Default::default()) {
-            Ok(_) => assert_eq!(floor, Ok(()), "{what}: valid, refused by the floor"),
-            Err(e) if floor.is_ok() => assert!(
-                BEYOND_THE_LIST.contains(&e.kind.name()),
-                "{what}: the floor accepts a batch with {} ({e})",
-                e.kind.name()
-            ),
-            Err(_) => {}
+    /// [`agrees`] with the strict reader's answer at the default limits; panics if not.
+    fn agrees_or_panic(bytes: &[u8], what: &dyn std::fmt::Display) {
+        let strict = validate_with(bytes, &Limits::DEFAULT, &mut Default::default());
+        if let Err(disagreement) = agrees(bytes, strict.as_ref().map(|_| ())) {
+            panic!("{what}: {disagreement}");
         }
     }
 
     #[test]
     fn the_floor_accepts_every_recorded_batch_and_valid_vector() {
-        for input in crate::inputs() {
-            assert_eq!(structural_floor(&input.bytes), Ok(()), "{}", input.name);
+        for (name, bytes) in recorded() {
+            assert_eq!(structural_floor(&bytes), Ok(()), "{name}");
         }
         for (name, bytes) in vectors("valid") {
             assert_eq!(structural_floor(&bytes), Ok(()), "{name}");
@@ -236,7 +263,7 @@ mod tests {
         let invalid = vectors("invalid");
         let mut refused = 0;
         for (name, bytes) in &invalid {
-            agrees(bytes, name);
+            agrees_or_panic(bytes, name);
             refused += usize::from(structural_floor(bytes).is_err());
         }
         assert!(refused >= invalid.len() / 2, "{refused} of {}", invalid.len());
@@ -248,18 +275,18 @@ mod tests {
         // same items), cut at every length, with each byte changed in three ways and each 4 bytes in
         // three more.
         let mut inputs: Vec<(String, Vec<u8>)> = vectors("valid");
-        inputs.extend(crate::inputs().into_iter().map(|i| (i.name, i.bytes)));
+        inputs.extend(recorded());
         inputs.retain(|(_, bytes)| bytes.len() < 1024);
         assert!(inputs.len() >= 40);
         for (name, bytes) in &inputs {
             for cut in 0..bytes.len() {
-                agrees(&bytes[..cut], &format!("{name} cut at {cut}"));
+                agrees_or_panic(&bytes[..cut], &format!("{name} cut at {cut}"));
             }
             let mut changed = bytes.clone();
             for at in 0..bytes.len() {
                 for value in [bytes[at] ^ 0xFF, 0x80, bytes[at].wrapping_add(1)] {
                     changed[at] = value;
-                    agrees(&changed, &format!("{name} with byte {at} = {value:#04x}"));
+                    agrees_or_panic(&changed, &format!("{name} with byte {at} = {value:#04x}"));
                 }
                 changed[at] = bytes[at];
             }
@@ -267,7 +294,7 @@ mod tests {
             for at in 0..bytes.len().saturating_sub(3) {
                 for value in [-1i32, i32::MIN, i32::MAX] {
                     changed[at..at + 4].copy_from_slice(&value.to_le_bytes());
-                    agrees(&changed, &format!("{name} with {value} at {at}"));
+                    agrees_or_panic(&changed, &format!("{name} with {value} at {at}"));
                 }
                 changed[at..at + 4].copy_from_slice(&bytes[at..at + 4]);
             }
@@ -275,7 +302,7 @@ mod tests {
     }
 
     /// By hand, on the fuzzers' corpora where they are (they are not in the repository):
-    /// `cargo test --release -p brasa-benches floor -- --ignored`. The same agreement on every
+    /// `cargo test --release -p brasa-fuzz floor -- --ignored`. The same agreement on every
     /// input the reader and round-trip fuzzers kept, and on each with every 13th byte inverted
     /// in turn.
     #[test]
@@ -290,11 +317,11 @@ mod tests {
             for entry in entries {
                 let path = entry.unwrap().path();
                 let bytes = std::fs::read(&path).unwrap();
-                agrees(&bytes, &path.display());
+                agrees_or_panic(&bytes, &path.display());
                 let mut changed = bytes.clone();
                 for at in (0..bytes.len()).step_by(13) {
                     changed[at] ^= 0xFF;
-                    agrees(&changed, &format!("{} with byte {at} inverted", path.display()));
+                    agrees_or_panic(&changed, &format!("{} with byte {at} inverted", path.display()));
                     changed[at] ^= 0xFF;
                 }
                 inputs += 1;
