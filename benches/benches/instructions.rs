@@ -7,7 +7,8 @@
 //! (not counted) loads the input, decodes it and makes one call first, so that the scratch buffers
 //! and the output already have their capacity, as for a host or client on its second batch.
 //!
-//! * `memcpy`: copy the batch's bytes into a buffer of their size (the floor for validate).
+//! * `memcpy`: copy the batch's bytes into a buffer of their size (the baseline of the validate
+//!   target).
 //! * `floor`: `brasa_fuzz::floor::structural_floor`, only the checks issue 9 lists for the
 //!   validating reader.
 //! * `validate_with`: the validating reader with a `ValidateScratch` used before.

@@ -162,6 +162,7 @@ pub fn structural_floor(b: &[u8]) -> Result<(), usize> {
 /// The error kinds of the rules beyond the list, which the floor does not check (limits
 /// are the reader's configuration, not a check of the format).
 pub const BEYOND_THE_LIST: &[&str] = &[
+    "batch_too_large",
     "limit_exceeded",
     "unused_field_set",
     "negative_value",
